@@ -1,0 +1,7 @@
+"""``python -m creative_map``: the same command line as ``creative-map``."""
+
+import sys
+
+from creative_map.cli import main
+
+sys.exit(main())

@@ -1,0 +1,275 @@
+"""Reading and validating the data files, and writing any file atomically.
+
+`load_spaces` and `load_events` are the one way in: every entry point (app, CLI, notebooks, tests) walks
+through them, so the code after them can trust the frame.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from creative_map import schema
+from creative_map.errors import DataError, Problem
+from creative_map.text import fold
+from creative_map.validation import Checked, check_events, check_spaces
+
+__all__ = [
+    "DEFAULT_DATA",
+    "MAX_BYTES",
+    "atomic_path",
+    "check_file",
+    "data_path",
+    "events_path_for",
+    "load_events",
+    "load_spaces",
+    "read_json",
+]
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_DATA = Path(__file__).resolve().parent.parent / "data" / "spaces.geojson"
+MAX_BYTES = 200 * 1024 * 1024
+"""Files above this size are refused before reading (about 200,000 spaces); `max_bytes` changes it."""
+ENV_DATA = "CREATIVE_MAP_DATA"
+
+
+def data_path(path: str | os.PathLike[str] | None = None) -> Path:
+    """Return the spaces file to use: `path`, else ``$CREATIVE_MAP_DATA``, else the shipped data."""
+    if path is not None and str(path):
+        return Path(path)
+    env = os.environ.get(ENV_DATA, "")
+    return Path(env) if env else DEFAULT_DATA
+
+
+def events_path_for(spaces_path: str | os.PathLike[str]) -> Path:
+    """Return the events file that goes with a spaces file: ``events.geojson`` beside it."""
+    return Path(spaces_path).with_name("events.geojson")
+
+
+def read_json(path: str | os.PathLike[str], *, max_bytes: int = MAX_BYTES) -> tuple[object, list[Problem]]:
+    """Read a JSON file, refusing what is missing, too large, not UTF-8, empty or not JSON.
+
+    Parameters
+    ----------
+    path
+        The file.
+    max_bytes
+        Files larger than this are refused without being read.
+
+    Returns
+    -------
+    tuple
+        The parsed JSON (None when unreadable) and the problems found. ``NaN`` and ``Infinity`` parse as
+        floats so that the feature holding them can be named by the validator.
+    """
+    file = str(path)
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+    except OSError as exc:
+        return None, [Problem(file, f"cannot be read: {exc.strerror or exc}")]
+    if p.is_dir():
+        return None, [Problem(file, "is a directory; expected a GeoJSON file")]
+    if size > max_bytes:
+        return None, [Problem(file, f"is {size:,} bytes, above the limit of {max_bytes:,} bytes; "
+                                    "split the file or raise the limit")]
+    try:
+        raw = p.read_bytes()
+    except OSError as exc:
+        return None, [Problem(file, f"cannot be read: {exc.strerror or exc}")]
+    if not raw.strip():
+        return None, [Problem(file, "is empty; expected a GeoJSON FeatureCollection")]
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return None, [Problem(file, f"is not UTF-8: byte 0x{raw[exc.start]:02x} at offset {exc.start} "
+                                    f"(line {line}); save the file as UTF-8")]
+    try:
+        return json.loads(text), []
+    except json.JSONDecodeError as exc:
+        truncated = exc.pos >= len(text.rstrip()) or _is_unclosed(text)
+        what = "ends before the JSON does (truncated?)" if truncated else f"is not valid JSON: {exc.msg}"
+        return None, [Problem(file, f"{what} at line {exc.lineno}, column {exc.colno}")]
+    except RecursionError:
+        return None, [Problem(file, "is not usable JSON: nested too deeply")]
+
+
+def _is_unclosed(text: str) -> bool:
+    """Return whether `text` ends inside a string or with brackets still open: a cut-off JSON file."""
+    depth, in_string, escaped = 0, False, False
+    for ch in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+        elif ch in "]}":
+            depth -= 1
+    return in_string or depth > 0
+
+
+def check_file(path: str | os.PathLike[str], *, kind: str = "spaces", space_ids: set[str] | None = None,
+               max_bytes: int = MAX_BYTES) -> Checked:
+    """Read and check a spaces (`kind` ``"spaces"``) or events (``"events"``) file; never raises for bad data."""
+    data, problems = read_json(path, max_bytes=max_bytes)
+    if problems:
+        return Checked(problems=problems)
+    if kind == "events":
+        return check_events(data, file=str(path), space_ids=space_ids)
+    return check_spaces(data, file=str(path))
+
+
+def load_spaces(path: str | os.PathLike[str] | None = None, *, max_bytes: int = MAX_BYTES) -> gpd.GeoDataFrame:
+    """Load and validate the spaces file into a GeoDataFrame with the derived columns added once.
+
+    Parameters
+    ----------
+    path
+        The spaces file (default: `data_path`).
+    max_bytes
+        Files larger than this are refused without being read.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row per space in file order, in EPSG:4326, with the schema's columns plus `name_folded`,
+        `rep_lon` and `rep_lat`.
+
+    Raises
+    ------
+    DataError
+        Listing every problem, when the file is not valid.
+    """
+    path = data_path(path)
+    checked = check_file(path, max_bytes=max_bytes)
+    if checked.errors:
+        raise DataError(checked.problems)
+    for warning in checked.warnings:
+        logger.warning("%s", warning)
+    return spaces_frame(checked)
+
+
+def spaces_frame(checked: Checked) -> gpd.GeoDataFrame:
+    """Build the spaces GeoDataFrame from checked records (no errors) and add the derived columns."""
+    frame = pd.DataFrame(checked.records, columns=list(schema.SPACE_COLUMNS))
+    gdf = gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(checked.geometries, crs=schema.CRS), crs=schema.CRS)
+    return add_derived_columns(gdf)
+
+
+def add_derived_columns(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Return a copy of `gdf` with `name_folded`, `rep_lon` and `rep_lat` added."""
+    out = gdf.copy()
+    out[schema.NAME_FOLDED] = [
+        f"{fold(vi)} | {fold(en)}" for vi, en in zip(out[schema.NAME_VI], out[schema.NAME_EN], strict=True)
+    ]
+    points = out.geometry.representative_point()
+    out[schema.REP_LON] = points.x.to_numpy()
+    out[schema.REP_LAT] = points.y.to_numpy()
+    return out
+
+
+def load_events(path: str | os.PathLike[str] | None = None, *, spaces: gpd.GeoDataFrame | None = None,
+                max_bytes: int = MAX_BYTES) -> gpd.GeoDataFrame:
+    """Load and validate the events file.
+
+    Parameters
+    ----------
+    path
+        The events file (default: ``events.geojson`` beside the spaces file). A missing default file
+        gives an empty frame; a missing named file is an error.
+    spaces
+        The loaded spaces: each event's `space_ids` must name one of them, and the event's geometry is
+        the union of its spaces' representative points.
+    max_bytes
+        Files larger than this are refused without being read.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row per event, with the schema's event columns.
+
+    Raises
+    ------
+    DataError
+        Listing every problem, when the file is not valid.
+    """
+    columns = list(schema.EVENT_COLUMNS)
+    if path is None:
+        path = events_path_for(data_path())
+        if not Path(path).exists():
+            return gpd.GeoDataFrame(pd.DataFrame(columns=columns), geometry=gpd.GeoSeries([], crs=schema.CRS))
+    ids = set(spaces[schema.ID]) if spaces is not None else None
+    checked = check_file(path, kind="events", space_ids=ids, max_bytes=max_bytes)
+    if checked.errors:
+        raise DataError(checked.problems)
+    frame = pd.DataFrame(checked.records, columns=columns)
+    geometries = None
+    if spaces is not None:
+        points = spaces.set_index(schema.ID).geometry.representative_point()
+        geometries = [points.loc[list(ids_)].union_all() if ids_ else None for ids_ in frame[schema.SPACE_IDS]]
+    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geometries or [None] * len(frame), crs=schema.CRS))
+
+
+@contextlib.contextmanager
+def atomic_path(path: str | os.PathLike[str], *, force: bool = False) -> Iterator[Path]:
+    """Give a temporary path beside `path` to write to; rename it to `path` only if the block succeeds.
+
+    Parameters
+    ----------
+    path
+        The final file.
+    force
+        Replace an existing `path`; without it an existing file is an error (`FileExistsError`).
+
+    Yields
+    ------
+    pathlib.Path
+        A fresh temporary path in the same folder, with the same suffix (writers that pick the format
+        from the suffix still work). On any exception it is removed and `path` is left as it was.
+    """
+    final = Path(path)
+    if final.exists() and not force:
+        raise FileExistsError(f"{final} exists; pass force=True (--force) to replace it")
+    final.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{final.stem}.", suffix=final.suffix + ".part" if not final.suffix
+                                    else f".part{final.suffix}", dir=final.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    tmp.unlink()  # writers such as GDAL want to create the file themselves
+    try:
+        yield tmp
+        if not tmp.exists():
+            raise OSError(f"nothing was written to {final}")
+        os.replace(tmp, final)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            if tmp.is_dir():
+                import shutil
+
+                shutil.rmtree(tmp)
+            else:
+                tmp.unlink()
+        raise
+
+
+def write_text_atomic(path: str | os.PathLike[str], text: str, *, force: bool = True) -> Path:
+    """Write `text` as UTF-8 to `path` through a temporary file and a rename; return the path."""
+    with atomic_path(path, force=force) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+    return Path(path)

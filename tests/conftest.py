@@ -1,0 +1,76 @@
+"""Shared fixtures: tiny, hand-made spaces in Hoàn Kiếm with an explicit CRS, and file writers."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Real places in Hoàn Kiếm: positions rounded from the shipped data (enough for the fixtures' purpose).
+_BASE: dict[str, Any] = {
+    "id": "ho-hoan-kiem",
+    "name_vi": "Không gian đi bộ hồ Hoàn Kiếm",
+    "name_en": "Hoàn Kiếm Lake walking streets",
+    "category": "walking_street",
+    "address": "Quanh hồ Hoàn Kiếm",
+    "district": "Quận Hoàn Kiếm",
+    "ward_2025": "Phường Hoàn Kiếm",
+    "status": "active",
+    "description_vi": "Các tuyến phố đi bộ quanh hồ Hoàn Kiếm.",
+    "description_en": "Streets around Hoàn Kiếm Lake closed to traffic at weekends.",
+    "website": "",
+    "opening_hours": "Fr-Su 19:00-24:00",
+    "plan_item": "3.1.2.a",
+    "lead_agency": "UBND quận Hoàn Kiếm",
+    "network_member": "unknown",
+    "sources": ["Kế hoạch 161/KH-UBND ngày 31/5/2023"],
+    "last_verified": "2026-11-27",
+    "position_precision": "exact",
+}
+
+
+def make_space(lon: float = 105.8523, lat: float = 21.0288, **props: Any) -> dict[str, Any]:
+    """Return a valid space Feature at (`lon`, `lat`) with `props` replacing the base properties."""
+    properties = copy.deepcopy(_BASE) | props
+    return {"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]}, "properties": properties}
+
+
+def collection(*features: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "FeatureCollection", "features": list(features)}
+
+
+@pytest.fixture
+def three_spaces() -> dict[str, Any]:
+    """Three valid spaces in Hoàn Kiếm: a walking street, a theatre, a closed gallery."""
+    return collection(
+        make_space(),
+        make_space(105.8535, 21.0318, id="nha-hat-mua-roi-thang-long", name_vi="Nhà hát Múa rối Thăng Long",
+                   name_en="Thang Long Water Puppet Theatre", category="art_space", plan_item="3.1.2.b",
+                   address="57B Đinh Tiên Hoàng", lead_agency="Sở Văn hóa và Thể thao", opening_hours="",
+                   network_member="yes"),
+        make_space(105.8470, 21.0300, id="phong-tranh-cu", name_vi="Phòng tranh Cũ", name_en="Old Gallery",
+                   category="other", status="closed", plan_item="", opening_hours="", position_precision="street",
+                   sources=["https://example.org/gallery"]),
+    )
+
+
+@pytest.fixture
+def write_json(tmp_path: Path):
+    """Write a JSON value (or raw bytes/text) to a file in `tmp_path` and return its path."""
+
+    def write(value: Any, name: str = "spaces.geojson") -> Path:
+        path = tmp_path / name
+        if isinstance(value, bytes):
+            path.write_bytes(value)
+        elif isinstance(value, str):
+            path.write_text(value, encoding="utf-8")
+        else:
+            path.write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
+        return path
+
+    return write

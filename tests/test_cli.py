@@ -1,0 +1,81 @@
+import json
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from creative_map.cli import build_parser, main
+
+from .conftest import collection, make_space
+
+
+def run(*args, env=None):
+    return subprocess.run([sys.executable, "-m", "creative_map", *args], capture_output=True, text=True, env=env)
+
+
+def test_validate_valid_file_exits_0(write_json, three_spaces):
+    path = write_json(three_spaces)
+    result = run("validate", str(path))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "valid, 3 spaces" in result.stdout
+    assert "0 error(s), 0 warning(s) in 1 file(s)" in result.stdout
+
+
+def test_validate_lists_every_problem_and_exits_1(write_json):
+    path = write_json(collection(make_space(category="x"), make_space(105.85, 21.03, id="b", status="y")))
+    result = run("validate", str(path))
+    assert result.returncode == 1
+    assert "feature 0 (id 'ho-hoan-kiem'): field 'category'" in result.stdout
+    assert "feature 1 (id 'b'): field 'status'" in result.stdout
+    assert "2 error(s)" in result.stdout
+
+
+def test_validate_several_files(write_json, three_spaces):
+    good = write_json(three_spaces, "good.geojson")
+    bad = write_json("{", "bad.geojson")
+    result = run("validate", str(good), str(bad))
+    assert result.returncode == 1
+    assert "valid, 3 spaces" in result.stdout and "truncated" in result.stdout
+
+
+def test_validate_checks_the_events_beside(write_json, three_spaces):
+    path = write_json(three_spaces)
+    event = {"type": "Feature", "geometry": None, "properties": {
+        "id": "e", "name_vi": "E", "name_en": "E", "start": "2024-11-09", "end": "2024-11-17",
+        "space_ids": ["ho-hoan-kiem", "nha-hat-mua-roi"], "sources": ["https://example.org/e"]}}
+    write_json(collection(event), "events.geojson")
+    result = run("validate", str(path))
+    assert result.returncode == 1
+    assert "'nha-hat-mua-roi' is the id of no space (did you mean 'nha-hat-mua-roi-thang-long'?)" in result.stdout
+
+
+def test_data_option_and_environment(write_json, three_spaces, monkeypatch, capsys):
+    path = write_json(three_spaces)
+    assert main(["validate", "--data", str(path)]) == 0
+    assert main(["--data", str(path), "validate"]) == 0
+    monkeypatch.setenv("CREATIVE_MAP_DATA", str(path))
+    assert main(["validate"]) == 0
+    assert "valid, 3 spaces" in capsys.readouterr().out
+
+
+def test_usage_error_exits_2():
+    result = run("validate", "--no-such-option")
+    assert result.returncode == 2
+    assert "usage:" in result.stderr and "Traceback" not in result.stderr
+    assert run().returncode == 2
+
+
+def test_console_script_is_the_same_cli(write_json, three_spaces):
+    exe = shutil.which("creative-map", path=str(__import__("pathlib").Path(sys.executable).parent))
+    if exe is None:
+        pytest.fail("the creative-map console script is not installed: run scripts/setup")
+    result = subprocess.run([exe, "validate", str(write_json(three_spaces))], capture_output=True, text=True)
+    assert result.returncode == 0 and "valid, 3 spaces" in result.stdout
+    assert build_parser().prog == "creative-map"
+
+
+def test_bad_json_on_stdout_not_traceback(write_json):
+    path = write_json(json.dumps(collection(make_space()))[:-3])
+    result = run("validate", str(path))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
