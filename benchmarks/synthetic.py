@@ -29,15 +29,32 @@ def synthetic_features(n: int, *, seed: int = 0) -> list[dict[str, Any]]:
         w = wards[picks[i]]
         lon = float(np.clip(w.lon + offsets[i, 0], *schema.HANOI_BBOX[0::2]))
         lat = float(np.clip(w.lat + offsets[i, 1], *schema.HANOI_BBOX[1::2]))
-        features.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [round(lon, 6), round(lat, 6)]},
-                         "properties": {
-            "id": f"synthetic-{i}", "name_vi": f"Không gian sáng tạo {i}", "name_en": f"Creative space {i}",
-            "category": categories[i % len(categories)], "address": f"{i} phố {w.short}", "district": w.district,
-            "ward_2025": units[w.code], "status": statuses[i % len(statuses)],
-            "description_vi": "Không gian tổng hợp để đo hiệu năng.", "description_en": "A synthetic space for benchmarks.",
-            "website": "", "opening_hours": "", "plan_item": "", "lead_agency": "",
-            "network_member": members[i % len(members)], "sources": ["https://example.org/synthetic"],
-            "last_verified": "2026-11-27", "position_precision": "ward"}})
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [round(lon, 6), round(lat, 6)]},
+                "properties": {
+                    "id": f"synthetic-{i}",
+                    "name_vi": f"Không gian sáng tạo {i}",
+                    "name_en": f"Creative space {i}",
+                    "category": categories[i % len(categories)],
+                    "address": f"{i} phố {w.short}",
+                    "district": w.district,
+                    "ward_2025": units[w.code],
+                    "status": statuses[i % len(statuses)],
+                    "description_vi": "Không gian tổng hợp để đo hiệu năng.",
+                    "description_en": "A synthetic space for benchmarks.",
+                    "website": "",
+                    "opening_hours": "",
+                    "plan_item": "",
+                    "lead_agency": "",
+                    "network_member": members[i % len(members)],
+                    "sources": ["https://example.org/synthetic"],
+                    "last_verified": "2026-11-27",
+                    "position_precision": "ward",
+                },
+            }
+        )
     return features
 
 
@@ -45,6 +62,8 @@ def write_synthetic(path: str | Path, n: int, *, seed: int = 0) -> Path:
     """Write `n` synthetic spaces to `path` as a GeoJSON FeatureCollection and return the path."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps({"type": "FeatureCollection", "features": synthetic_features(n, seed=seed)},
-                               ensure_ascii=False), encoding="utf-8")
+    path.write_text(
+        json.dumps({"type": "FeatureCollection", "features": synthetic_features(n, seed=seed)}, ensure_ascii=False),
+        encoding="utf-8",
+    )
     return path

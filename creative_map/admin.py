@@ -98,10 +98,15 @@ class Unit2025:
     key: str
 
 
-_KIND_EN = {"Quận": "District", "Huyện": "District", "Thị xã": "Town", "Phường": "Ward", "Xã": "Commune",
-            "Thị trấn": "Township"}
-_DISTRICT_AFFIXES = ("quan", "q", "huyen", "h", "thi xa", "tx", "district", "urban district", "rural district",
-                     "town")
+_KIND_EN = {
+    "Quận": "District",
+    "Huyện": "District",
+    "Thị xã": "Town",
+    "Phường": "Ward",
+    "Xã": "Commune",
+    "Thị trấn": "Township",
+}
+_DISTRICT_AFFIXES = ("quan", "q", "huyen", "h", "thi xa", "tx", "district", "urban district", "rural district", "town")
 _WARD_AFFIXES = ("phuong", "p", "xa", "x", "thi tran", "tt", "ward", "commune", "township")
 _PUNCT = re.compile(r"[^a-z0-9 ]+")
 
@@ -120,9 +125,11 @@ def _parse_bounds(text: str) -> BBox:
 def _legacy_rows() -> tuple[sqlite3.Row, ...]:
     with sqlite3.connect(f"file:{_dataset_dir() / 'dataset.db'}?mode=ro", uri=True) as con:
         con.row_factory = sqlite3.Row
-        return tuple(con.execute(
-            "SELECT * FROM admin_units_legacy WHERE provinceCode = ? ORDER BY districtCode, wardCode",
-            (HANOI_CODE,)))
+        return tuple(
+            con.execute(
+                "SELECT * FROM admin_units_legacy WHERE provinceCode = ? ORDER BY districtCode, wardCode", (HANOI_CODE,)
+            )
+        )
 
 
 @cache
@@ -132,9 +139,15 @@ def districts() -> tuple[District, ...]:
     for r in _legacy_rows():
         if r["districtCode"] not in seen:
             seen[r["districtCode"]] = District(
-                code=r["districtCode"], name=r["district"], short=r["districtShort"], kind=r["districtType"],
-                lat=r["districtLat"], lon=r["districtLon"], bbox=_parse_bounds(r["districtBounds"]),
-                key=r["districtKey"])
+                code=r["districtCode"],
+                name=r["district"],
+                short=r["districtShort"],
+                kind=r["districtType"],
+                lat=r["districtLat"],
+                lon=r["districtLon"],
+                bbox=_parse_bounds(r["districtBounds"]),
+                key=r["districtKey"],
+            )
     return tuple(seen.values())
 
 
@@ -142,9 +155,17 @@ def districts() -> tuple[District, ...]:
 def old_wards() -> tuple[OldWard, ...]:
     """Return Hanoi's pre-2025 wards, communes and townships (526 in the dataset), ordered by code."""
     return tuple(
-        OldWard(code=r["wardCode"], name=r["ward"], short=r["wardShort"], kind=r["wardType"], district=r["district"],
-                lat=r["wardLat"], lon=r["wardLon"], bbox=_parse_bounds(r["wardBounds"]),
-                key=f"{HANOI_KEY}_{r['districtKey']}_{r['wardKey']}")
+        OldWard(
+            code=r["wardCode"],
+            name=r["ward"],
+            short=r["wardShort"],
+            kind=r["wardType"],
+            district=r["district"],
+            lat=r["wardLat"],
+            lon=r["wardLon"],
+            bbox=_parse_bounds(r["wardBounds"]),
+            key=f"{HANOI_KEY}_{r['districtKey']}_{r['wardKey']}",
+        )
         for r in _legacy_rows()
     )
 
@@ -155,14 +176,16 @@ def units_2025() -> tuple[Unit2025, ...]:
     with sqlite3.connect(f"file:{_dataset_dir() / 'dataset.db'}?mode=ro", uri=True) as con:
         rows = con.execute(
             "SELECT wardCode, ward, wardShort, wardType, wardLat, wardLon, wardAreaKm2, wardKey "
-            "FROM admin_units WHERE provinceCode = ? ORDER BY wardCode", (HANOI_CODE,)).fetchall()
+            "FROM admin_units WHERE provinceCode = ? ORDER BY wardCode",
+            (HANOI_CODE,),
+        ).fetchall()
     return tuple(Unit2025(*row) for row in rows)
 
 
 @cache
 def _old_to_new() -> dict[str, tuple[str, ...]]:
     """Old ward key -> keys of the 2025 units it went into (the default unit first)."""
-    with open(_dataset_dir() / "converter_2025.json", encoding="utf-8") as f:
+    with (_dataset_dir() / "converter_2025.json").open(encoding="utf-8") as f:
         data = json.load(f)
     mapping: dict[str, list[str]] = {}
     for new_key, old_keys in data["DICT_PROVINCE_WARD_NO_DIVIDED"][HANOI_KEY].items():
@@ -266,13 +289,20 @@ def resolve_old_ward(name: str, *, district: str | None = None) -> OldWard:
         d = resolve_district(district)
         in_district = [w for w in matches if w.district == d.name]
         if not in_district:
-            raise UnknownUnitError(f"pre-2025 ward of {d.name}", name,
-                                   [w.name for w in old_wards() if w.district == d.name
-                                    and _key(w.name, _WARD_AFFIXES)[:3] == _key(name, _WARD_AFFIXES)[:3]][:3])
+            raise UnknownUnitError(
+                f"pre-2025 ward of {d.name}",
+                name,
+                [
+                    w.name
+                    for w in old_wards()
+                    if w.district == d.name and _key(w.name, _WARD_AFFIXES)[:3] == _key(name, _WARD_AFFIXES)[:3]
+                ][:3],
+            )
         matches = in_district
     if len(matches) > 1:
-        raise UnknownUnitError("pre-2025 ward (ambiguous: name the district)", name,
-                               [f"{w.name}, {w.district}" for w in matches])
+        raise UnknownUnitError(
+            "pre-2025 ward (ambiguous: name the district)", name, [f"{w.name}, {w.district}" for w in matches]
+        )
     return matches[0]
 
 
@@ -282,5 +312,5 @@ def unit_label(name: str, lang: Literal["vi", "en"]) -> str:
         return name
     for kind in sorted(_KIND_EN, key=len, reverse=True):
         if name.startswith(kind + " "):
-            return f"{name[len(kind) + 1:]} {_KIND_EN[kind]}"
+            return f"{name[len(kind) + 1 :]} {_KIND_EN[kind]}"
     return name

@@ -26,23 +26,39 @@ Command = Callable[[argparse.Namespace], int]
 
 def _data_parent() -> argparse.ArgumentParser:
     parent = argparse.ArgumentParser(add_help=False)
-    parent.add_argument("--data", metavar="PATH", default=argparse.SUPPRESS,
-                        help="spaces file (default: $CREATIVE_MAP_DATA, else data/spaces.geojson)")
+    parent.add_argument(
+        "--data",
+        metavar="PATH",
+        default=argparse.SUPPRESS,
+        help="spaces file (default: $CREATIVE_MAP_DATA, else data/spaces.geojson)",
+    )
     return parent
 
 
 def add_filter_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the filter options every selecting command shares (the same choices as the app's sidebar)."""
     group = parser.add_argument_group("filter (repeat an option or separate values with commas)")
-    group.add_argument("--district", action="append", default=[], metavar="NAME",
-                       help="pre-2025 district, e.g. 'Hoàn Kiếm' or 'hoan kiem'")
+    group.add_argument(
+        "--district",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="pre-2025 district, e.g. 'Hoàn Kiếm' or 'hoan kiem'",
+    )
     group.add_argument("--ward", action="append", default=[], metavar="NAME", help="2025 ward or commune")
-    group.add_argument("--category", action="append", default=[], metavar="ID",
-                       help=f"one of: {', '.join(schema.CATEGORIES)}")
-    group.add_argument("--status", action="append", default=[], metavar="S",
-                       help=f"one of: {', '.join(schema.STATUSES)}")
-    group.add_argument("--member", action="append", default=[], metavar="M",
-                       help=f"network membership: {', '.join(schema.NETWORK_MEMBER)}")
+    group.add_argument(
+        "--category", action="append", default=[], metavar="ID", help=f"one of: {', '.join(schema.CATEGORIES)}"
+    )
+    group.add_argument(
+        "--status", action="append", default=[], metavar="S", help=f"one of: {', '.join(schema.STATUSES)}"
+    )
+    group.add_argument(
+        "--member",
+        action="append",
+        default=[],
+        metavar="M",
+        help=f"network membership: {', '.join(schema.NETWORK_MEMBER)}",
+    )
     group.add_argument("--plan-item", action="append", default=[], metavar="ITEM", help="e.g. 3.1.2.a or 3.1.2")
     group.add_argument("--search", default="", metavar="TEXT", help="words in the name, accents optional")
     group.add_argument("--events-from", metavar="DATE", help="only spaces hosting an event on or after DATE")
@@ -56,9 +72,15 @@ def _split(values: Sequence[str]) -> tuple[str, ...]:
 def filter_from_args(args: argparse.Namespace) -> Filter:
     """Return the `Filter` the options of `add_filter_arguments` describe."""
     return Filter(
-        districts=_split(args.district), wards_2025=_split(args.ward), categories=_split(args.category),
-        statuses=_split(args.status), network_members=_split(args.member), plan_items=_split(args.plan_item),
-        search=args.search, event_start=args.events_from, event_end=args.events_to,
+        districts=_split(args.district),
+        wards_2025=_split(args.ward),
+        categories=_split(args.category),
+        statuses=_split(args.status),
+        network_members=_split(args.member),
+        plan_items=_split(args.plan_item),
+        search=args.search,
+        event_start=args.events_from,
+        event_end=args.events_to,
     )
 
 
@@ -94,15 +116,16 @@ def _add_validate(p: argparse.ArgumentParser) -> None:
     p.add_argument("--max-bytes", type=int, default=io.MAX_BYTES, help="refuse larger files (default: %(default)s)")
 
 
-COMMANDS["validate"] = ("check data files against the schema; exit 1 listing every problem", _add_validate,
-                        _validate)
+COMMANDS["validate"] = ("check data files against the schema; exit 1 listing every problem", _add_validate, _validate)
 
 
 def build_parser() -> argparse.ArgumentParser:
     """Return the parser of every command."""
     parser = argparse.ArgumentParser(
-        prog="creative-map", description="The map of Hanoi's creative-space network: check, count and export.",
-        parents=[_data_parent()])
+        prog="creative-map",
+        description="The map of Hanoi's creative-space network: check, count and export.",
+        parents=[_data_parent()],
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log what happens")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     _load_command_modules()

@@ -80,8 +80,11 @@ def read_json(path: str | os.PathLike[str], *, max_bytes: int = MAX_BYTES) -> tu
     if p.is_dir():
         return None, [Problem(file, "is a directory; expected a GeoJSON file")]
     if size > max_bytes:
-        return None, [Problem(file, f"is {size:,} bytes, above the limit of {max_bytes:,} bytes; "
-                                    "split the file or raise the limit")]
+        return None, [
+            Problem(
+                file, f"is {size:,} bytes, above the limit of {max_bytes:,} bytes; split the file or raise the limit"
+            )
+        ]
     try:
         raw = p.read_bytes()
     except OSError as exc:
@@ -92,8 +95,13 @@ def read_json(path: str | os.PathLike[str], *, max_bytes: int = MAX_BYTES) -> tu
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        return None, [Problem(file, f"is not UTF-8: byte 0x{raw[exc.start]:02x} at offset {exc.start} "
-                                    f"(line {line}); save the file as UTF-8")]
+        return None, [
+            Problem(
+                file,
+                f"is not UTF-8: byte 0x{raw[exc.start]:02x} at offset {exc.start} "
+                f"(line {line}); save the file as UTF-8",
+            )
+        ]
     try:
         return json.loads(text), []
     except json.JSONDecodeError as exc:
@@ -124,8 +132,9 @@ def _is_unclosed(text: str) -> bool:
     return in_string or depth > 0
 
 
-def check_file(path: str | os.PathLike[str], *, kind: str = "spaces", space_ids: set[str] | None = None,
-               max_bytes: int = MAX_BYTES) -> Checked:
+def check_file(
+    path: str | os.PathLike[str], *, kind: str = "spaces", space_ids: set[str] | None = None, max_bytes: int = MAX_BYTES
+) -> Checked:
     """Read and check a spaces (`kind` ``"spaces"``) or events (``"events"``) file; never raises for bad data."""
     data, problems = read_json(path, max_bytes=max_bytes)
     if problems:
@@ -184,8 +193,9 @@ def add_derived_columns(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return out
 
 
-def load_events(path: str | os.PathLike[str] | None = None, *, spaces: gpd.GeoDataFrame | None = None,
-                max_bytes: int = MAX_BYTES) -> gpd.GeoDataFrame:
+def load_events(
+    path: str | os.PathLike[str] | None = None, *, spaces: gpd.GeoDataFrame | None = None, max_bytes: int = MAX_BYTES
+) -> gpd.GeoDataFrame:
     """Load and validate the events file.
 
     Parameters
@@ -247,8 +257,11 @@ def atomic_path(path: str | os.PathLike[str], *, force: bool = False) -> Iterato
     if final.exists() and not force:
         raise FileExistsError(f"{final} exists; pass force=True (--force) to replace it")
     final.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{final.stem}.", suffix=final.suffix + ".part" if not final.suffix
-                                    else f".part{final.suffix}", dir=final.parent)
+    fd, tmp_name = tempfile.mkstemp(
+        prefix=f".{final.stem}.",
+        suffix=final.suffix + ".part" if not final.suffix else f".part{final.suffix}",
+        dir=final.parent,
+    )
     os.close(fd)
     tmp = Path(tmp_name)
     tmp.unlink()  # writers such as GDAL want to create the file themselves
@@ -256,7 +269,7 @@ def atomic_path(path: str | os.PathLike[str], *, force: bool = False) -> Iterato
         yield tmp
         if not tmp.exists():
             raise OSError(f"nothing was written to {final}")
-        os.replace(tmp, final)
+        tmp.replace(final)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             if tmp.is_dir():

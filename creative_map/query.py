@@ -60,8 +60,9 @@ def search_spaces(spaces: gpd.GeoDataFrame, text: str) -> pd.Series:
     return mask
 
 
-def filter_spaces(spaces: gpd.GeoDataFrame, flt: Filter | None = None, *,
-                  events: gpd.GeoDataFrame | None = None) -> gpd.GeoDataFrame:
+def filter_spaces(
+    spaces: gpd.GeoDataFrame, flt: Filter | None = None, *, events: gpd.GeoDataFrame | None = None
+) -> gpd.GeoDataFrame:
     """Return the spaces that `flt` selects, in their original order (the input is not changed).
 
     Parameters
@@ -92,8 +93,11 @@ def filter_spaces(spaces: gpd.GeoDataFrame, flt: Filter | None = None, *,
     if flt.wards_2025:
         names = {admin.resolve_ward_2025(w).name for w in flt.wards_2025}
         mask &= spaces[schema.WARD_2025].isin(names)
-    for column, values in ((schema.CATEGORY, flt.categories), (schema.STATUS, flt.statuses),
-                           (schema.NETWORK_MEMBER_COL, flt.network_members)):
+    for column, values in (
+        (schema.CATEGORY, flt.categories),
+        (schema.STATUS, flt.statuses),
+        (schema.NETWORK_MEMBER_COL, flt.network_members),
+    ):
         if values:
             mask &= spaces[column].isin(set(values))
     if flt.plan_items:
@@ -114,8 +118,9 @@ def _plan_item_matches(item: str, wanted: Iterable[str]) -> bool:
 def space_ids_with_events(events: gpd.GeoDataFrame, *, start: str | None = None, end: str | None = None) -> set[str]:
     """Return the ids of the spaces that host an event overlapping [`start`, `end`] (ISO dates, inclusive)."""
     ids: set[str] = set()
-    for ev_start, ev_end, space_ids in zip(events[schema.START], events[schema.END], events[schema.SPACE_IDS],
-                                           strict=True):
+    for ev_start, ev_end, space_ids in zip(
+        events[schema.START], events[schema.END], events[schema.SPACE_IDS], strict=True
+    ):
         if (end is None or ev_start <= end) and (start is None or ev_end >= start):
             ids.update(space_ids)
     return ids

@@ -104,29 +104,62 @@ _AREA_SHAPES: Final = ("Point", "LineString", "MultiLineString", "Polygon", "Mul
 CATEGORIES: Final[dict[str, Category]] = {
     c.id: c
     for c in (
-        Category("public_space", Label("Không gian công cộng", "Public space"),
-                 "#2e7d32", "tree", "inventory", 6, _AREA_SHAPES),
-        Category("heritage", Label("Không gian sáng tạo di sản, văn hóa", "Heritage and cultural space"),
-                 "#8d6e63", "university", "inventory", 21, _AREA_SHAPES),
-        Category("education", Label("Giáo dục", "Education"),
-                 "#1565c0", "graduation-cap", "inventory", 10),
-        Category("museum", Label("Bảo tàng", "Museum"),
-                 "#6a1b9a", "bank", "inventory", 10),
-        Category("craft_village", Label("Làng nghề", "Craft village"),
-                 "#ef6c00", "home", "inventory", 11, _AREA_SHAPES),
-        Category("creative_business", Label("Doanh nghiệp sáng tạo", "Creative business"),
-                 "#00838f", "lightbulb-o", "inventory", 16),
-        Category("art_space", Label("Không gian nghệ thuật", "Art space"),
-                 "#c2185b", "paint-brush", "inventory", 24),
-        Category("online", Label("Không gian trực tuyến", "Online space"),
-                 "#546e7a", "globe", "inventory", 4),
-        Category("other", Label("Không gian sáng tạo khác (thư viện, phòng tranh, cà phê, co-working)",
-                                "Other creative space (library, gallery, café, co-working)"),
-                 "#757575", "book", "inventory", 24),
-        Category("walking_street", Label("Phố đi bộ", "Walking street"),
-                 "#d32f2f", "male", "3.1.2.a", None, _AREA_SHAPES),
-        Category("design_centre", Label("Trung tâm thiết kế sáng tạo", "Design centre"),
-                 "#f9a825", "star", "3.1.1", None, _AREA_SHAPES),
+        Category(
+            "public_space",
+            Label("Không gian công cộng", "Public space"),
+            "#2e7d32",
+            "tree",
+            "inventory",
+            6,
+            _AREA_SHAPES,
+        ),
+        Category(
+            "heritage",
+            Label("Không gian sáng tạo di sản, văn hóa", "Heritage and cultural space"),
+            "#8d6e63",
+            "university",
+            "inventory",
+            21,
+            _AREA_SHAPES,
+        ),
+        Category("education", Label("Giáo dục", "Education"), "#1565c0", "graduation-cap", "inventory", 10),
+        Category("museum", Label("Bảo tàng", "Museum"), "#6a1b9a", "bank", "inventory", 10),
+        Category(
+            "craft_village", Label("Làng nghề", "Craft village"), "#ef6c00", "home", "inventory", 11, _AREA_SHAPES
+        ),
+        Category(
+            "creative_business",
+            Label("Doanh nghiệp sáng tạo", "Creative business"),
+            "#00838f",
+            "lightbulb-o",
+            "inventory",
+            16,
+        ),
+        Category("art_space", Label("Không gian nghệ thuật", "Art space"), "#c2185b", "paint-brush", "inventory", 24),
+        Category("online", Label("Không gian trực tuyến", "Online space"), "#546e7a", "globe", "inventory", 4),
+        Category(
+            "other",
+            Label(
+                "Không gian sáng tạo khác (thư viện, phòng tranh, cà phê, co-working)",
+                "Other creative space (library, gallery, café, co-working)",
+            ),
+            "#757575",
+            "book",
+            "inventory",
+            24,
+        ),
+        Category(
+            "walking_street", Label("Phố đi bộ", "Walking street"), "#d32f2f", "male", "3.1.2.a", None, _AREA_SHAPES
+        ),
+        Category(
+            "design_centre",
+            Label("Trung tâm thiết kế sáng tạo", "Design centre"),
+            "#f9a825",
+            "star",
+            "3.1.1",
+            None,
+            _AREA_SHAPES,
+        ),
     )
 }
 
@@ -151,18 +184,24 @@ PRECISION_METRES: Final[dict[str, float]] = {"exact": 50.0, "street": 300.0, "wa
 
 PLAN_ITEMS: Final[dict[str, Label]] = {
     "3.1.1.a": Label("Trung tâm Thiết kế Sáng tạo Hà Nội", "Hanoi Creative Design Centre"),
-    "3.1.1.b": Label("Trung tâm thiết kế sáng tạo và giới thiệu sản phẩm làng nghề phía Nam",
-                     "Southern craft-village design and showcase centre"),
+    "3.1.1.b": Label(
+        "Trung tâm thiết kế sáng tạo và giới thiệu sản phẩm làng nghề phía Nam",
+        "Southern craft-village design and showcase centre",
+    ),
     "3.1.2.a": Label("Hoạt động sáng tạo trên các tuyến phố đi bộ", "Creative activities on walking streets"),
-    "3.1.2.b": Label("Không gian sáng tạo điểm đến của ngành Văn hóa",
-                     "Destination creative spaces in cultural institutions"),
+    "3.1.2.b": Label(
+        "Không gian sáng tạo điểm đến của ngành Văn hóa", "Destination creative spaces in cultural institutions"
+    ),
     "3.1.2.c": Label("Không gian sáng tạo tại các làng nghề", "Creative spaces in craft villages"),
     "3.1.2.d": Label("Không gian sáng tạo của tổ chức, cá nhân", "Creative spaces of organisations and individuals"),
-    "3.1.2.e": Label("Kết nối, nâng cao năng lực mạng lưới không gian sáng tạo",
-                     "Connecting and strengthening the creative-space network"),
+    "3.1.2.e": Label(
+        "Kết nối, nâng cao năng lực mạng lưới không gian sáng tạo",
+        "Connecting and strengthening the creative-space network",
+    ),
     "3.1.3": Label("Sự kiện, lễ hội thiết kế sáng tạo", "Creative design events and festivals"),
-    "1": Label("Hoạt động trong Mạng lưới các Thành phố Sáng tạo UNESCO",
-               "Activities in the UNESCO Creative Cities Network"),
+    "1": Label(
+        "Hoạt động trong Mạng lưới các Thành phố Sáng tạo UNESCO", "Activities in the UNESCO Creative Cities Network"
+    ),
 }
 
 PLAN_REFERENCE: Final = "Kế hoạch 161/KH-UBND ngày 31/5/2023 của UBND thành phố Hà Nội"
@@ -187,25 +226,40 @@ SPACE_FIELDS: Final[tuple[Field, ...]] = (
     Field(CATEGORY, "category", True, "One of the categories below."),
     Field(ADDRESS, "text", True, "Street address in Vietnamese."),
     Field(DISTRICT, "district", True, "The pre-2025 district (quận/huyện/thị xã), e.g. `Quận Hoàn Kiếm`."),
-    Field(WARD_2025, "ward_2025", True,
-          "The ward or commune since 1 July 2025, e.g. `Phường Hoàn Kiếm`; must be one the district's old wards "
-          "went into."),
+    Field(
+        WARD_2025,
+        "ward_2025",
+        True,
+        "The ward or commune since 1 July 2025, e.g. `Phường Hoàn Kiếm`; must be one the district's old wards "
+        "went into.",
+    ),
     Field(STATUS, "status", True, "`active`, `planned` or `closed` (closed spaces are kept, never deleted)."),
     Field(DESCRIPTION_VI, "text", True, "What the space is and what happens there, in Vietnamese."),
     Field(DESCRIPTION_EN, "text", True, "The same in English."),
     Field(WEBSITE, "url", False, "Official website, `http://` or `https://` only."),
-    Field(OPENING_HOURS, "opening_hours", False,
-          "Opening hours in OpenStreetMap syntax, e.g. `Tu-Su 08:00-17:00`."),
+    Field(OPENING_HOURS, "opening_hours", False, "Opening hours in OpenStreetMap syntax, e.g. `Tu-Su 08:00-17:00`."),
     Field(PLAN_ITEM, "plan_item", False, "Item of plan 161/KH-UBND the space falls under, e.g. `3.1.2.a`."),
     Field(LEAD_AGENCY, "text", False, "Lead agency (đơn vị chủ trì) as the plan names it, or the operator."),
-    Field(NETWORK_MEMBER_COL, "network_member", True,
-          "Member of the Hanoi Creative Space Network launched 10 Dec 2025: `yes`, `no` or `unknown`."),
-    Field(SOURCES, "list of sources", True,
-          "One or more public `http(s)` addresses, or the plan (`Kế hoạch 161/KH-UBND ...`)."),
+    Field(
+        NETWORK_MEMBER_COL,
+        "network_member",
+        True,
+        "Member of the Hanoi Creative Space Network launched 10 Dec 2025: `yes`, `no` or `unknown`.",
+    ),
+    Field(
+        SOURCES,
+        "list of sources",
+        True,
+        "One or more public `http(s)` addresses, or the plan (`Kế hoạch 161/KH-UBND ...`).",
+    ),
     Field(LAST_VERIFIED, "date", True, "Date the entry was last checked, `YYYY-MM-DD`."),
-    Field(POSITION_PRECISION, "precision", True,
-          "How far the geometry may be from the truth: `exact` (about 50 m, a source states coordinates or "
-          "shows the building), `street` (on its street, about 300 m), `ward` (only the ward's centre)."),
+    Field(
+        POSITION_PRECISION,
+        "precision",
+        True,
+        "How far the geometry may be from the truth: `exact` (about 50 m, a source states coordinates or "
+        "shows the building), `street` (on its street, about 300 m), `ward` (only the ward's centre).",
+    ),
     Field(POSITION_NOTE, "text", False, "How the position was obtained (source of the coordinates)."),
 )
 
@@ -248,7 +302,5 @@ def field_table_markdown(fields: tuple[Field, ...] = SPACE_FIELDS) -> str:
 def category_table_markdown() -> str:
     """Return the Markdown table of the categories, their labels and colours."""
     rows = ["| category | Tiếng Việt | English | colour | from |", "|---|---|---|---|---|"]
-    rows += [
-        f"| `{c.id}` | {c.label.vi} | {c.label.en} | `{c.colour}` | {c.plan_item} |" for c in CATEGORIES.values()
-    ]
+    rows += [f"| `{c.id}` | {c.label.vi} | {c.label.en} | `{c.colour}` | {c.plan_item} |" for c in CATEGORIES.values()]
     return "\n".join(rows)

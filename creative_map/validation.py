@@ -38,8 +38,10 @@ _SPAN = rf"{_TIME}(?:-{_TIME}|\+)"
 _TIMES = rf"{_SPAN}(?:,{_SPAN})*"
 _STATE = r"(?:off|closed|open|unknown)"
 _COMMENT = r'"[^"]*"'
-_RULE = (rf"(?:24/7|(?:{_MON_SEL} )?(?:{_WD_SEL} )?(?:{_TIMES}|{_STATE})(?: {_STATE})?(?: {_COMMENT})?"
-         rf"|(?:{_MON_SEL} )?{_WD_SEL}(?: {_STATE})?(?: {_COMMENT})?|{_COMMENT})")
+_RULE = (
+    rf"(?:24/7|(?:{_MON_SEL} )?(?:{_WD_SEL} )?(?:{_TIMES}|{_STATE})(?: {_STATE})?(?: {_COMMENT})?"
+    rf"|(?:{_MON_SEL} )?{_WD_SEL}(?: {_STATE})?(?: {_COMMENT})?|{_COMMENT})"
+)
 OPENING_HOURS = re.compile(rf"^{_RULE}(?: ?(?:;|\|\|) ?{_RULE})*$")
 
 
@@ -74,13 +76,19 @@ class Checked:
 
 def _features(data: object, file: str, problems: list[Problem]) -> list[Any]:
     if not isinstance(data, dict):
-        problems.append(Problem(file, f"the file holds a JSON {type(data).__name__}; expected a GeoJSON "
-                                      "FeatureCollection object"))
+        problems.append(
+            Problem(file, f"the file holds a JSON {type(data).__name__}; expected a GeoJSON FeatureCollection object")
+        )
         return []
     kind = data.get("type")
     if kind == "Feature":
-        problems.append(Problem(file, "the file holds a single Feature; expected a FeatureCollection "
-                                      '(wrap it: {"type": "FeatureCollection", "features": [ ... ]})'))
+        problems.append(
+            Problem(
+                file,
+                "the file holds a single Feature; expected a FeatureCollection "
+                '(wrap it: {"type": "FeatureCollection", "features": [ ... ]})',
+            )
+        )
         return []
     if kind != "FeatureCollection":
         problems.append(Problem(file, f"'type' is {kind!r}; expected 'FeatureCollection'"))
@@ -108,8 +116,11 @@ _DEPTH = {"Point": 0, "LineString": 1, "MultiPoint": 1, "Polygon": 2, "MultiLine
 
 def _check_geometry(geom: Any, category: Any, report: Any) -> BaseGeometry | None:
     if geom is None:
-        report("geometry", "the feature has no geometry; expected a Point (or a LineString or Polygon for "
-                           "walking streets, villages and areas)")
+        report(
+            "geometry",
+            "the feature has no geometry; expected a Point (or a LineString or Polygon for "
+            "walking streets, villages and areas)",
+        )
         return None
     if not isinstance(geom, dict) or geom.get("type") not in _DEPTH:
         kind = geom.get("type") if isinstance(geom, dict) else type(geom).__name__
@@ -127,8 +138,11 @@ def _check_geometry(geom: Any, category: Any, report: Any) -> BaseGeometry | Non
         return None
     min_lon, min_lat, max_lon, max_lat = schema.HANOI_BBOX
     for pos in positions:
-        if (not isinstance(pos, list) or len(pos) not in (2, 3)
-                or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in pos)):
+        if (
+            not isinstance(pos, list)
+            or len(pos) not in (2, 3)
+            or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in pos)
+        ):
             report("geometry", f"position {str(pos)[:60]} is not [longitude, latitude] numbers")
             return None
         lon, lat = pos[0], pos[1]
@@ -137,11 +151,16 @@ def _check_geometry(geom: Any, category: Any, report: Any) -> BaseGeometry | Non
             return None
         if not (min_lon <= lon <= max_lon and min_lat <= lat <= max_lat):
             if min_lon <= lat <= max_lon and min_lat <= lon <= max_lat:
-                report("geometry", f"position {pos} has latitude and longitude swapped; GeoJSON order is "
-                                   f"[longitude, latitude], e.g. [{lat}, {lon}]")
+                report(
+                    "geometry",
+                    f"position {pos} has latitude and longitude swapped; GeoJSON order is "
+                    f"[longitude, latitude], e.g. [{lat}, {lon}]",
+                )
             else:
-                report("geometry", f"position {pos} is outside Hanoi (longitude {min_lon}–{max_lon}, "
-                                   f"latitude {min_lat}–{max_lat})")
+                report(
+                    "geometry",
+                    f"position {pos} is outside Hanoi (longitude {min_lon}–{max_lon}, latitude {min_lat}–{max_lat})",
+                )
             return None
     try:
         geometry = shape(geom)
@@ -205,8 +224,10 @@ def _check_value(f: schema.Field, value: Any, report: Any, record: dict[str, Any
     elif f.kind == "plan_item":
         checks[f.kind] = (bool(PLAN_ITEM.match(value)), "expected an item number of plan 161 such as 3.1.2.a")
     elif f.kind == "opening_hours":
-        checks[f.kind] = (is_opening_hours(value),
-                          "expected OpenStreetMap opening_hours syntax, e.g. 'Tu-Su 08:00-17:00'")
+        checks[f.kind] = (
+            is_opening_hours(value),
+            "expected OpenStreetMap opening_hours syntax, e.g. 'Tu-Su 08:00-17:00'",
+        )
     elif f.kind == "district":
         try:
             value = admin.resolve_district(value).name
@@ -228,8 +249,11 @@ def _check_value(f: schema.Field, value: Any, report: Any, record: dict[str, Any
 
 def _check_properties(fields: tuple[schema.Field, ...], props: Any, report: Any) -> dict[str, Any]:
     if not isinstance(props, dict):
-        report(None, f"'properties' is {type(props).__name__}; expected an object with the fields "
-                     f"{', '.join(f.name for f in fields if f.required)}")
+        report(
+            None,
+            f"'properties' is {type(props).__name__}; expected an object with the fields "
+            f"{', '.join(f.name for f in fields if f.required)}",
+        )
         return {}
     known = {f.name for f in fields}
     for name in props:
@@ -270,8 +294,9 @@ def check_spaces(data: object, *, file: str) -> Checked:
         props = feature.get("properties") if isinstance(feature, dict) else None
         fid = props.get("id") if isinstance(props, dict) and isinstance(props.get("id"), str) else None
 
-        def report(fld: str | None, message: str, *, severity: str = "error", _i: int = index,
-                   _id: str | None = fid) -> None:
+        def report(
+            fld: str | None, message: str, *, severity: str = "error", _i: int = index, _id: str | None = fid
+        ) -> None:
             out.problems.append(Problem(file, message, _i, _id, fld, severity))  # type: ignore[arg-type]
 
         if not isinstance(feature, dict) or feature.get("type") != "Feature":
@@ -287,8 +312,11 @@ def check_spaces(data: object, *, file: str) -> Checked:
             seen.setdefault(fid, index)
         district, ward = record.get(schema.DISTRICT), record.get(schema.WARD_2025)
         if district and ward and ward not in admin.units_2025_of_district(district):
-            report(schema.WARD_2025, f"{ward!r} took in none of the wards of {district!r}; expected one of: "
-                                     f"{', '.join(sorted(admin.units_2025_of_district(district)))}")
+            report(
+                schema.WARD_2025,
+                f"{ward!r} took in none of the wards of {district!r}; expected one of: "
+                f"{', '.join(sorted(admin.units_2025_of_district(district)))}",
+            )
         out.records.append(record)
         out.geometries.append(geometry)
     if not out.errors:
@@ -312,10 +340,18 @@ def _space_warnings(checked: Checked, file: str) -> list[Problem]:
         min_lon, min_lat, max_lon, max_lat = bbox[rec[schema.DISTRICT]]
         tol = 0.001
         if not (min_lon - tol <= point.x <= max_lon + tol and min_lat - tol <= point.y <= max_lat + tol):
-            warnings.append(Problem(
-                file, f"point ({point.x:.5f}, {point.y:.5f}) lies outside the bounding box of "
-                      f"{rec[schema.DISTRICT]} ({min_lon}–{max_lon}, {min_lat}–{max_lat}): check the position "
-                      "or the district", i, rec[schema.ID], schema.GEOMETRY, "warning"))
+            warnings.append(
+                Problem(
+                    file,
+                    f"point ({point.x:.5f}, {point.y:.5f}) lies outside the bounding box of "
+                    f"{rec[schema.DISTRICT]} ({min_lon}–{max_lon}, {min_lat}–{max_lat}): check the position "
+                    "or the district",
+                    i,
+                    rec[schema.ID],
+                    schema.GEOMETRY,
+                    "warning",
+                )
+            )
     pairs: set[tuple[int, int]] = set()
     for indices in by_name.values():
         for a, b in _pairs(indices):
@@ -326,15 +362,22 @@ def _space_warnings(checked: Checked, file: str) -> list[Problem]:
             metres = geod.inv(pa.x, pa.y, pb.x, pb.y)[2]
             if metres <= DUPLICATE_NAME_METRES:
                 pairs.add((a, b))
-                warnings.append(Problem(
-                    file, f"has the same name as feature {b} (id {checked.records[b][schema.ID]!r}) "
-                          f"{metres:.0f} m away: a duplicate?", a, checked.records[a][schema.ID], schema.NAME_VI,
-                    "warning"))
+                warnings.append(
+                    Problem(
+                        file,
+                        f"has the same name as feature {b} (id {checked.records[b][schema.ID]!r}) "
+                        f"{metres:.0f} m away: a duplicate?",
+                        a,
+                        checked.records[a][schema.ID],
+                        schema.NAME_VI,
+                        "warning",
+                    )
+                )
     return warnings
 
 
 def _pairs(indices: list[int]) -> Iterable[tuple[int, int]]:
-    return ((a, b) for n, a in enumerate(indices) for b in indices[n + 1:])
+    return ((a, b) for n, a in enumerate(indices) for b in indices[n + 1 :])
 
 
 def check_events(data: object, *, file: str, space_ids: set[str] | None = None) -> Checked:

@@ -49,13 +49,32 @@ def three_spaces() -> dict[str, Any]:
     """Three valid spaces in Hoàn Kiếm: a walking street, a theatre, a closed gallery."""
     return collection(
         make_space(),
-        make_space(105.8535, 21.0318, id="nha-hat-mua-roi-thang-long", name_vi="Nhà hát Múa rối Thăng Long",
-                   name_en="Thang Long Water Puppet Theatre", category="art_space", plan_item="3.1.2.b",
-                   address="57B Đinh Tiên Hoàng", lead_agency="Sở Văn hóa và Thể thao", opening_hours="",
-                   network_member="yes"),
-        make_space(105.8470, 21.0300, id="phong-tranh-cu", name_vi="Phòng tranh Cũ", name_en="Old Gallery",
-                   category="other", status="closed", plan_item="", opening_hours="", position_precision="street",
-                   sources=["https://example.org/gallery"]),
+        make_space(
+            105.8535,
+            21.0318,
+            id="nha-hat-mua-roi-thang-long",
+            name_vi="Nhà hát Múa rối Thăng Long",
+            name_en="Thang Long Water Puppet Theatre",
+            category="art_space",
+            plan_item="3.1.2.b",
+            address="57B Đinh Tiên Hoàng",
+            lead_agency="Sở Văn hóa và Thể thao",
+            opening_hours="",
+            network_member="yes",
+        ),
+        make_space(
+            105.8470,
+            21.0300,
+            id="phong-tranh-cu",
+            name_vi="Phòng tranh Cũ",
+            name_en="Old Gallery",
+            category="other",
+            status="closed",
+            plan_item="",
+            opening_hours="",
+            position_precision="street",
+            sources=["https://example.org/gallery"],
+        ),
     )
 
 

@@ -16,15 +16,31 @@ def test_2025_areas_add_up_to_hanoi():
 
 
 @pytest.mark.parametrize(
-    "typed", ["Hoàn Kiếm", "hoan kiem", "Q. Hoàn Kiếm", "Quận Hoàn Kiếm", "Hoan Kiem District", "HOÀN KIẾM",
-              "Q.Hoàn Kiếm", "quận hoàn kiếm, Hà Nội"],
+    "typed",
+    [
+        "Hoàn Kiếm",
+        "hoan kiem",
+        "Q. Hoàn Kiếm",
+        "Quận Hoàn Kiếm",
+        "Hoan Kiem District",
+        "HOÀN KIẾM",
+        "Q.Hoàn Kiếm",
+        "quận hoàn kiếm, Hà Nội",
+    ],
 )
 def test_resolve_district_accepts_what_people_type(typed):
     assert admin.resolve_district(typed).name == "Quận Hoàn Kiếm"
 
 
-@pytest.mark.parametrize(("typed", "name"), [("H. Gia Lâm", "Huyện Gia Lâm"), ("tx son tay", "Thị xã Sơn Tây"),
-                                             ("Ha Dong", "Quận Hà Đông"), ("Huyện Ứng Hòa", "Huyện Ứng Hòa")])
+@pytest.mark.parametrize(
+    ("typed", "name"),
+    [
+        ("H. Gia Lâm", "Huyện Gia Lâm"),
+        ("tx son tay", "Thị xã Sơn Tây"),
+        ("Ha Dong", "Quận Hà Đông"),
+        ("Huyện Ứng Hòa", "Huyện Ứng Hòa"),
+    ],
+)
 def test_resolve_other_districts(typed, name):
     assert admin.resolve_district(typed).name == name
 

@@ -41,9 +41,19 @@ def test_validate_several_files(write_json, three_spaces):
 
 def test_validate_checks_the_events_beside(write_json, three_spaces):
     path = write_json(three_spaces)
-    event = {"type": "Feature", "geometry": None, "properties": {
-        "id": "e", "name_vi": "E", "name_en": "E", "start": "2024-11-09", "end": "2024-11-17",
-        "space_ids": ["ho-hoan-kiem", "nha-hat-mua-roi"], "sources": ["https://example.org/e"]}}
+    event = {
+        "type": "Feature",
+        "geometry": None,
+        "properties": {
+            "id": "e",
+            "name_vi": "E",
+            "name_en": "E",
+            "start": "2024-11-09",
+            "end": "2024-11-17",
+            "space_ids": ["ho-hoan-kiem", "nha-hat-mua-roi"],
+            "sources": ["https://example.org/e"],
+        },
+    }
     write_json(collection(event), "events.geojson")
     result = run("validate", str(path))
     assert result.returncode == 1

@@ -12,8 +12,15 @@ from .conftest import collection
 
 
 def _event(**props):
-    base = {"id": "le-hoi", "name_vi": "Lễ hội", "name_en": "Festival", "start": "2024-11-09", "end": "2024-11-17",
-            "space_ids": ["ho-hoan-kiem"], "sources": ["https://example.org/festival"]}
+    base = {
+        "id": "le-hoi",
+        "name_vi": "Lễ hội",
+        "name_en": "Festival",
+        "start": "2024-11-09",
+        "end": "2024-11-17",
+        "space_ids": ["ho-hoan-kiem"],
+        "sources": ["https://example.org/festival"],
+    }
     return {"type": "Feature", "geometry": None, "properties": base | props}
 
 
@@ -63,12 +70,15 @@ def test_load_events_links_to_spaces(write_json, three_spaces):
     assert events.geometry.iloc[0].equals(Point(105.8523, 21.0288))
 
 
-@pytest.mark.parametrize(("props", "fragment"), [
-    ({"space_ids": ["nowhere"]}, "'nowhere' is the id of no space"),
-    ({"end": "2024-11-01"}, "is before start"),
-    ({"start": "9/11/2024"}, "YYYY-MM-DD"),
-    ({"sources": []}, "'sources': is empty"),
-])
+@pytest.mark.parametrize(
+    ("props", "fragment"),
+    [
+        ({"space_ids": ["nowhere"]}, "'nowhere' is the id of no space"),
+        ({"end": "2024-11-01"}, "is before start"),
+        ({"start": "9/11/2024"}, "YYYY-MM-DD"),
+        ({"sources": []}, "'sources': is empty"),
+    ],
+)
 def test_bad_events(write_json, three_spaces, props, fragment):
     spaces = load_spaces(write_json(three_spaces))
     with pytest.raises(DataError, match=fragment):

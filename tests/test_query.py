@@ -14,8 +14,7 @@ def ids(gdf):
     return list(gdf[schema.ID])
 
 
-@pytest.mark.parametrize("typed", ["Thang Long", "THĂNG LONG", "múa rối", "rối thăng", "puppet",
-                                   "mua roi"])
+@pytest.mark.parametrize("typed", ["Thang Long", "THĂNG LONG", "múa rối", "rối thăng", "puppet", "mua roi"])
 def test_search_is_accent_and_case_insensitive(spaces, typed):
     assert ids(filter_spaces(spaces, Filter(search=typed))) == ["nha-hat-mua-roi-thang-long"]
 
@@ -29,7 +28,8 @@ def test_filters_combine(spaces):
     assert len(filter_spaces(spaces)) == 3
     assert ids(filter_spaces(spaces, Filter(statuses=("closed",)))) == ["phong-tranh-cu"]
     assert ids(filter_spaces(spaces, Filter(categories=("art_space", "other"), statuses=("active",)))) == [
-        "nha-hat-mua-roi-thang-long"]
+        "nha-hat-mua-roi-thang-long"
+    ]
     assert ids(filter_spaces(spaces, Filter(network_members=("yes",)))) == ["nha-hat-mua-roi-thang-long"]
     assert len(filter_spaces(spaces, Filter(districts=("hoan kiem",)))) == 3
     assert len(filter_spaces(spaces, Filter(districts=("Ba Đình",)))) == 0
@@ -50,9 +50,19 @@ def test_unknown_values_are_refused(spaces):
 
 
 def test_event_window(write_json, spaces):
-    event = {"type": "Feature", "geometry": None, "properties": {
-        "id": "e", "name_vi": "E", "name_en": "E", "start": "2024-11-09", "end": "2024-11-17",
-        "space_ids": ["phong-tranh-cu"], "sources": ["https://example.org/e"]}}
+    event = {
+        "type": "Feature",
+        "geometry": None,
+        "properties": {
+            "id": "e",
+            "name_vi": "E",
+            "name_en": "E",
+            "start": "2024-11-09",
+            "end": "2024-11-17",
+            "space_ids": ["phong-tranh-cu"],
+            "sources": ["https://example.org/e"],
+        },
+    }
     events = load_events(write_json(collection(event), "events.geojson"), spaces=spaces)
     assert ids(filter_spaces(spaces, Filter(event_start="2024-11-17"), events=events)) == ["phong-tranh-cu"]
     assert ids(filter_spaces(spaces, Filter(event_start="2024-11-18"), events=events)) == []

@@ -40,8 +40,11 @@ BROKEN = [
     ("truncated", VALID[:-40], ["truncated", "line"]),
     ("empty", "", ["is empty"]),
     ("whitespace-only", "   \n", ["is empty"]),
-    ("not-utf8", VALID.replace("Không", "KHONGX").encode("utf-8").replace(b"KHONGX", "Kh\xf4ng".encode("latin-1")),
-     ["is not UTF-8", "0xf4", "line 1"]),
+    (
+        "not-utf8",
+        VALID.replace("Không", "KHONGX").encode("utf-8").replace(b"KHONGX", "Kh\xf4ng".encode("latin-1")),
+        ["is not UTF-8", "0xf4", "line 1"],
+    ),
     ("feature-not-collection", make_space(), ["single Feature", "FeatureCollection"]),
     ("json-list", [make_space()], ["JSON list", "FeatureCollection"]),
     ("features-not-list", {"type": "FeatureCollection", "features": {}}, ["'features'", "list"]),
@@ -50,15 +53,42 @@ BROKEN = [
     ("outside-hanoi", _geometry({"type": "Point", "coordinates": [106.6297, 10.8231]}), ["outside Hanoi"]),
     ("nan", VALID.replace("105.8523", "NaN"), ["not finite", "'geometry'"]),
     ("infinity", VALID.replace("105.8523", "1e999"), ["not finite"]),
-    ("bad-coordinates", _geometry({"type": "Point", "coordinates": ["105.85", "21.02"]}), ["not [longitude, latitude]"]),
+    (
+        "bad-coordinates",
+        _geometry({"type": "Point", "coordinates": ["105.85", "21.02"]}),
+        ["not [longitude, latitude]"],
+    ),
     ("bad-geometry-type", _geometry({"type": "Circle", "coordinates": [105.85, 21.02]}), ["'Circle'"]),
-    ("line-for-museum", collection(dict(make_space(category="museum"), geometry={
-        "type": "LineString", "coordinates": [[105.85, 21.02], [105.851, 21.021]]})), ["LineString", "'museum'"]),
-    ("invalid-polygon", collection(dict(make_space(), geometry={"type": "Polygon", "coordinates": [[
-        [105.85, 21.02], [105.86, 21.03], [105.86, 21.02], [105.85, 21.03], [105.85, 21.02]]]})),
-     ["not a valid Polygon", "Self-intersection"]),
-    ("duplicate-id", collection(make_space(), make_space(105.85, 21.03, name_vi="Khác", name_en="Other")),
-     ["feature 1", "'id'", "also the id of feature 0"]),
+    (
+        "line-for-museum",
+        collection(
+            dict(
+                make_space(category="museum"),
+                geometry={"type": "LineString", "coordinates": [[105.85, 21.02], [105.851, 21.021]]},
+            )
+        ),
+        ["LineString", "'museum'"],
+    ),
+    (
+        "invalid-polygon",
+        collection(
+            dict(
+                make_space(),
+                geometry={
+                    "type": "Polygon",
+                    "coordinates": [
+                        [[105.85, 21.02], [105.86, 21.03], [105.86, 21.02], [105.85, 21.03], [105.85, 21.02]]
+                    ],
+                },
+            )
+        ),
+        ["not a valid Polygon", "Self-intersection"],
+    ),
+    (
+        "duplicate-id",
+        collection(make_space(), make_space(105.85, 21.03, name_vi="Khác", name_en="Other")),
+        ["feature 1", "'id'", "also the id of feature 0"],
+    ),
     ("missing-name-vi", _without("name_vi"), ["'name_vi'", "is missing"]),
     ("empty-name-en", _with(name_en="  "), ["'name_en'", "is empty"]),
     ("unknown-category", _with(category="musuem"), ["'category'", "'musuem'", "expected one of", "museum"]),
@@ -104,8 +134,9 @@ def test_cli_validate_exits_1_without_traceback(write_json, case):
 
 
 def test_every_problem_is_listed_not_just_the_first(write_json):
-    path = write_json(collection(make_space(category="x"), make_space(105.85, 21.03, id="b", status="y",
-                                                                       website="ftp://a.b")))
+    path = write_json(
+        collection(make_space(category="x"), make_space(105.85, 21.03, id="b", status="y", website="ftp://a.b"))
+    )
     problems = check_file(path).errors
     assert [(p.index, p.field) for p in problems] == [(0, "category"), (1, "status"), (1, "website")]
 
@@ -133,9 +164,19 @@ def test_warnings_do_not_fail(write_json, three_spaces):
     assert len(load_spaces(path)) == 5
 
 
-@pytest.mark.parametrize("text", ["Mo-Su 08:00-17:00", "Tu-Su 08:00-11:30,13:30-17:00", "24/7",
-                                  "Mo-Fr 08:00-17:00; Sa,Su 09:00-18:00", "Fr-Su 19:00-24:00; PH off",
-                                  "Mo off", "Jan-Mar Sa 10:00-12:00", 'Mo-Su 09:00-18:00 "by appointment"'])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mo-Su 08:00-17:00",
+        "Tu-Su 08:00-11:30,13:30-17:00",
+        "24/7",
+        "Mo-Fr 08:00-17:00; Sa,Su 09:00-18:00",
+        "Fr-Su 19:00-24:00; PH off",
+        "Mo off",
+        "Jan-Mar Sa 10:00-12:00",
+        'Mo-Su 09:00-18:00 "by appointment"',
+    ],
+)
 def test_opening_hours_accepts_osm_syntax(text):
     assert is_opening_hours(text)
 
@@ -145,8 +186,17 @@ def test_opening_hours_refuses_other_text(text):
     assert not is_opening_hours(text) or text == "Mo-Su"
 
 
-@pytest.mark.parametrize(("url", "ok"), [("https://vanmieu.gov.vn", True), ("http://a.vn/x?y=1", True),
-                                         ("javascript:alert(1)", False), ("ftp://a.vn", False), ("https://", False),
-                                         ("https://localhost", False), ("data:text/html,x", False)])
+@pytest.mark.parametrize(
+    ("url", "ok"),
+    [
+        ("https://vanmieu.gov.vn", True),
+        ("http://a.vn/x?y=1", True),
+        ("javascript:alert(1)", False),
+        ("ftp://a.vn", False),
+        ("https://", False),
+        ("https://localhost", False),
+        ("data:text/html,x", False),
+    ],
+)
 def test_http_urls(url, ok):
     assert is_http_url(url) is ok
