@@ -39,8 +39,8 @@ _TIMES = rf"{_SPAN}(?:,{_SPAN})*"
 _STATE = r"(?:off|closed|open|unknown)"
 _COMMENT = r'"[^"]*"'
 _RULE = (
-    rf"(?:24/7|(?:{_MON_SEL} )?(?:{_WD_SEL} )?(?:{_TIMES}|{_STATE})(?: {_STATE})?(?: {_COMMENT})?"
-    rf"|(?:{_MON_SEL} )?{_WD_SEL}(?: {_STATE})?(?: {_COMMENT})?|{_COMMENT})"
+    rf"(?:24/7|(?:{_MON_SEL}:? )?(?:{_WD_SEL} )?(?:{_TIMES}|{_STATE})(?: {_STATE})?(?: {_COMMENT})?"
+    rf"|(?:{_MON_SEL}:? )?{_WD_SEL}(?: {_STATE})?(?: {_COMMENT})?|{_COMMENT})"
 )
 OPENING_HOURS = re.compile(rf"^{_RULE}(?: ?(?:;|\|\|) ?{_RULE})*$")
 

@@ -175,6 +175,7 @@ def test_warnings_do_not_fail(write_json, three_spaces):
         "Mo off",
         "Jan-Mar Sa 10:00-12:00",
         'Mo-Su 09:00-18:00 "by appointment"',
+        "Apr-Oct: Mo-Su 07:30-17:30; Nov-Mar: Mo-Su 08:00-17:00",
     ],
 )
 def test_opening_hours_accepts_osm_syntax(text):
