@@ -1,0 +1,144 @@
+"""The shipped data: valid, without duplicates, keeping what the plan names, honest about precision."""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from creative_map import load_events, load_spaces, schema
+from creative_map.io import check_file
+from creative_map.text import fold
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+SPACES = DATA / "spaces.geojson"
+EVENTS = DATA / "events.geojson"
+
+# The spaces plan 161/KH-UBND names (items 3.1.1 and 3.1.2): id -> (category, plan item, lead agency contains).
+PLAN_NAMED = {
+    "pho-di-bo-ho-hoan-kiem": ("walking_street", "3.1.2.a", "Hoàn Kiếm"),
+    "ho-thien-quang-cong-vien-thong-nhat": ("walking_street", "3.1.2.a", "Hai Bà Trưng"),
+    "pho-am-thuc-dao-ngoc-ngu-xa": ("walking_street", "3.1.2.a", "Ba Đình"),
+    "pho-di-bo-trinh-cong-son": ("walking_street", "3.1.2.a", "Tây Hồ"),
+    "thanh-co-son-tay": ("walking_street", "3.1.2.a", "Sơn Tây"),
+    "khu-do-thi-bac-an-khanh": ("walking_street", "3.1.2.a", "Sovico"),
+    "pho-di-bo-kdt-nam-vanh-dai-3": ("walking_street", "3.1.2.a", "Hoàng Mai"),
+    "bao-tang-ha-noi": ("museum", "3.1.2.b", "Sở Văn hóa và Thể thao"),
+    "van-mieu-quoc-tu-giam": ("heritage", "3.1.2.b", "Sở Văn hóa và Thể thao"),
+    "nha-hat-mua-roi-thang-long": ("art_space", "3.1.2.b", "Sở Văn hóa và Thể thao"),
+    "trung-tam-thiet-ke-sang-tao-ha-noi": ("design_centre", "3.1.1.a", "Sở Văn hóa và Thể thao"),
+    "trung-tam-dieu-phoi-hoat-dong-sang-tao-ha-noi": ("design_centre", "3.1.1.a", "Sở Văn hóa và Thể thao"),
+    "trung-tam-thiet-ke-sang-tao-lang-nghe-phu-xuyen": ("design_centre", "3.1.1.b", "Phú Xuyên"),
+    "trung-tam-cong-nghiep-van-hoa-song-hong": ("design_centre", "3.1.1.a", "Sở Văn hóa và Thể thao"),
+}
+
+
+@pytest.fixture(scope="module")
+def spaces():
+    return load_spaces(SPACES)
+
+
+@pytest.fixture(scope="module")
+def events(spaces):
+    return load_events(EVENTS, spaces=spaces)
+
+
+def test_data_validates_without_errors_or_warnings():
+    checked = check_file(SPACES)
+    assert not checked.errors, "\n".join(map(str, checked.errors))
+    ids = {r[schema.ID] for r in checked.records}
+    event_check = check_file(EVENTS, kind="events", space_ids=ids)
+    assert not event_check.errors, "\n".join(map(str, event_check.errors))
+    duplicates = [str(w) for w in checked.warnings if "a duplicate?" in w.message]
+    assert not duplicates
+
+
+def test_at_least_100_real_spaces_each_with_a_source(spaces):
+    assert len(spaces) >= 100
+    assert all(len(s) >= 1 for s in spaces[schema.SOURCES])
+    assert not spaces[schema.SOURCES].map(lambda s: any("example.org" in u for u in s)).any()
+
+
+def test_no_duplicate_places(spaces):
+    names = Counter(fold(n) for n in spaces[schema.NAME_VI])
+    assert [n for n, c in names.items() if c > 1] == []
+    names_en = Counter(fold(n) for n in spaces[schema.NAME_EN])
+    assert [n for n, c in names_en.items() if c > 1] == []
+
+
+@pytest.mark.parametrize(("space_id", "expected"), PLAN_NAMED.items(), ids=list(PLAN_NAMED))
+def test_plan_named_spaces_are_kept(spaces, space_id, expected):
+    row = spaces.loc[spaces[schema.ID] == space_id]
+    assert len(row) == 1, f"{space_id} is missing from the data"
+    category, plan_item, lead = expected
+    row = row.iloc[0]
+    assert row[schema.CATEGORY] == category
+    assert row[schema.PLAN_ITEM] == plan_item
+    assert lead in row[schema.LEAD_AGENCY]
+
+
+def test_craft_villages_cover_districts(spaces):
+    villages = spaces[spaces[schema.CATEGORY] == "craft_village"]
+    assert len(villages) >= 15
+    assert villages[schema.DISTRICT].nunique() >= 8
+    assert any("Bát Tràng" in n for n in villages[schema.NAME_VI])
+    assert any("Vạn Phúc" in n for n in villages[schema.NAME_VI])
+
+
+def test_closed_spaces_are_kept(spaces):
+    closed = spaces[spaces[schema.STATUS] == "closed"]
+    assert len(closed) >= 1
+    assert all(len(d) > 20 for d in closed[schema.DESCRIPTION_EN])  # says what happened
+
+
+def test_both_languages_are_filled(spaces):
+    for column in (schema.NAME_VI, schema.NAME_EN, schema.DESCRIPTION_VI, schema.DESCRIPTION_EN):
+        assert spaces[column].str.strip().str.len().gt(0).all(), column
+
+
+def test_file_is_nfc_utf8_one_feature_per_line():
+    text = SPACES.read_text(encoding="utf-8")
+    assert unicodedata.is_normalized("NFC", text)
+    lines = text.splitlines()
+    assert lines[0].startswith('{"type": "FeatureCollection"') and lines[-1] == "]}"
+    assert len(lines) == len(json.loads(text)["features"]) + 2
+
+
+def test_required_events(events):
+    by_start = {(e[schema.START], e[schema.END]): e for _, e in events.iterrows()}
+    festival_2023 = by_start[("2023-11-17", "2023-11-28")]
+    assert "nha-may-xe-lua-gia-lam" in festival_2023[schema.SPACE_IDS]
+    assert ("2024-11-09", "2024-11-17") in by_start
+    forum = [e for _, e in events.iterrows() if e[schema.START] == "2023-11-18"]
+    assert forum and "bao-tang-ha-noi" in forum[0][schema.SPACE_IDS]
+    assert any(e[schema.START] == "2025-12-10" for _, e in events.iterrows())
+
+
+def test_every_event_place_exists(spaces, events):
+    ids = set(spaces[schema.ID])
+    assert all(set(s) <= ids and s for s in events[schema.SPACE_IDS])
+
+
+def test_data_readme_field_table_is_the_schema():
+    readme = (DATA / "README.md").read_text(encoding="utf-8")
+    assert schema.field_table_markdown(schema.SPACE_FIELDS) in readme
+    assert schema.field_table_markdown(schema.EVENT_FIELDS) in readme
+    assert schema.category_table_markdown() in readme
+
+
+def test_data_readme_coverage_and_precision_counts(spaces):
+    readme = (DATA / "README.md").read_text(encoding="utf-8")
+    counts = spaces[schema.CATEGORY].value_counts()
+    for cat in schema.CATEGORIES.values():
+        inventory = cat.inventory_count if cat.inventory_count is not None else "—"
+        row = f"| `{cat.id}` | {cat.label.en} | {int(counts.get(cat.id, 0))} | {inventory} |"
+        assert row in readme, row
+    precision = spaces[schema.POSITION_PRECISION].value_counts()
+    for level in schema.PRECISIONS:
+        row = f"| `{level}` | {int(precision.get(level, 0))} |"
+        assert row in readme, row
+    assert re.search(rf"\*\*{len(spaces)} spaces\*\*", readme)
