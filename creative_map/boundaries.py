@@ -330,6 +330,81 @@ def assign_units(
     return out
 
 
+JOIN_WARNING_METRES = 300.0
+"""`join_problems` warns only beyond this distance: the shipped layers are approximate (see the README's
+accuracy figures), so a point a little over a derived edge is no evidence of a wrong position."""
+
+
+def join_problems(
+    records: Sequence[dict[str, Any]],
+    geometries: Sequence[Any],
+    *,
+    file: str,
+    districts: gpd.GeoDataFrame | None = None,
+    wards: gpd.GeoDataFrame | None = None,
+    tolerance_m: float = JOIN_WARNING_METRES,
+) -> list[Problem]:
+    """Warn where a space's point lies more than `tolerance_m` outside its stated district or 2025 unit.
+
+    Parameters
+    ----------
+    records, geometries
+        Checked spaces (`creative_map.validation.Checked`): the records' `district` and `ward_2025` are
+        compared with the units holding the geometries' representative points.
+    file
+        The file's name, for the messages.
+    districts, wards
+        Boundary layers (None: the shipped approximate ones).
+    tolerance_m
+        Distances to the stated unit up to this are not reported.
+
+    Returns
+    -------
+    list of Problem
+        One warning per disagreement, naming the unit the point falls in and the distance to the stated one.
+    """
+    if not records:
+        return []
+    try:
+        districts = load_boundaries("district") if districts is None else districts
+        wards = load_boundaries("ward_2025") if wards is None else wards
+    except (DataError, OSError) as exc:
+        logger.warning("boundary layers unavailable, positions not checked against units: %s", exc)
+        return []
+    frame = gpd.GeoDataFrame(
+        {
+            schema.ID: [r.get(schema.ID) for r in records],
+            schema.DISTRICT: [r.get(schema.DISTRICT) for r in records],
+            schema.WARD_2025: [r.get(schema.WARD_2025) for r in records],
+        },
+        geometry=[g.representative_point() for g in geometries],
+        crs=schema.CRS,
+    )
+    joined = assign_units(frame, districts=districts, wards=wards)
+    approx = "approximate " if bool(districts[APPROXIMATE].any() or wards[APPROXIMATE].any()) else ""
+    problems = []
+    for field, joined_col, dist_col in (
+        (schema.DISTRICT, DISTRICT_JOINED, DISTRICT_DISTANCE_M),
+        (schema.WARD_2025, WARD_2025_JOINED, WARD_2025_DISTANCE_M),
+    ):
+        for i, (fid, stated, unit, metres, point) in enumerate(
+            zip(frame[schema.ID], frame[field], joined[joined_col], joined[dist_col], frame.geometry, strict=True)
+        ):
+            if metres > tolerance_m:
+                problems.append(
+                    Problem(
+                        file,
+                        f"point ({point.x:.5f}, {point.y:.5f}) lies in {unit} by the {approx}boundaries, "
+                        f"{metres:,.0f} m from {stated}: check the position or the {field}",
+                        i,
+                        fid,
+                        field,
+                        "warning",
+                    )
+                )
+    return problems
+
+
 # -------------------------------------------------------------------------------------------------- building
 
 

@@ -325,7 +325,7 @@ def check_spaces(data: object, *, file: str) -> Checked:
 
 
 def _space_warnings(checked: Checked, file: str) -> list[Problem]:
-    """Warnings on valid data: look-alike duplicates, points outside their district's bounding box."""
+    """Warnings on valid data: look-alike duplicates, points outside their district or unit."""
     from pyproj import Geod
 
     geod = Geod(ellps="WGS84")
@@ -373,6 +373,11 @@ def _space_warnings(checked: Checked, file: str) -> list[Problem]:
                         "warning",
                     )
                 )
+    # Issue 4 (boundaries): warn where the spatial join disagrees with the stated district or 2025 unit.
+    from creative_map.boundaries import join_problems
+
+    warnings += join_problems(checked.records, checked.geometries, file=file)
+    # End of issue 4's addition.
     return warnings
 
 
