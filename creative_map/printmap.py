@@ -1,0 +1,519 @@
+"""The print map: the selected spaces on a landscape A4 or A3 page, as PNG or PDF, readable without tiles.
+
+The base is drawn from the unit boundaries themselves (2025 wards filled, pre-2025 districts outlined and
+named), so the page needs no basemap and no network. The map is drawn in UTM zone 48N (EPSG:32648), where
+the scale bar is true; the north arrow is turned by the grid's convergence at the map's centre. Around it:
+title, what the filter selected, legend with counts, a numbered index of the spaces when they fit, the date,
+the data source, the licence and, when the boundaries are the shipped ones, that they are approximate.
+
+Drawn with matplotlib's object API (no pyplot state), so it is safe in a server and gives the same bytes for
+the same input (PDF creation date left out; the date shown is the one passed in).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import math
+import os
+import textwrap
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Final, Literal
+
+import geopandas as gpd
+import matplotlib
+import shapely
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch, Rectangle
+from pyproj import CRS, Proj
+from shapely.geometry import box
+
+from creative_map import schema
+
+__all__ = ["PAGES", "render_print_map"]
+
+logger = logging.getLogger(__name__)
+
+Lang = Literal["vi", "en"]
+
+MM_PER_INCH: Final = 25.4
+PAGES: Final[dict[str, tuple[float, float]]] = {"A4": (297.0, 210.0), "A3": (420.0, 297.0)}
+"""Landscape paper sizes in millimetres (width, height)."""
+PNG_DPI: Final = 200
+MIN_SPAN_M: Final = 3000.0
+"""The map shows at least this many metres across, so one space is not drawn alone on a blank page."""
+
+_TEXT: Final[dict[str, schema.Label]] = {
+    "title": schema.Label("Mạng lưới không gian sáng tạo Hà Nội", "Hanoi creative-space network"),
+    "spaces": schema.Label("không gian", "spaces"),
+    "legend": schema.Label("Chú giải", "Legend"),
+    "district": schema.Label("Ranh giới quận/huyện (trước 2025)", "District boundary (pre-2025)"),
+    "ward": schema.Label("Phường/xã (từ 1/7/2025)", "Ward or commune (since 1 July 2025)"),
+    "closed": schema.Label("Đã đóng cửa (rỗng)", "Closed (hollow)"),
+    "planned": schema.Label("Đang quy hoạch (viền đứt)", "Planned (dashed edge)"),
+    "imprecise": schema.Label("Vị trí gần đúng (nhạt)", "Approximate position (faded)"),
+    "index": schema.Label("Danh mục", "Index"),
+    "date": schema.Label("Ngày xuất", "Exported"),
+    "source": schema.Label("Nguồn", "Source"),
+    "licence": schema.Label("Dữ liệu", "Data"),
+    "approximate": schema.Label(
+        "Ranh giới đơn vị hành chính là gần đúng, không phải ranh giới pháp lý.",
+        "Unit boundaries are approximate, not legal boundaries.",
+    ),
+    "crs": schema.Label(
+        "Hệ tọa độ: WGS 84 (EPSG:4326); vẽ theo UTM 48N (EPSG:32648)",
+        "CRS: WGS 84 (EPSG:4326); drawn in UTM 48N (EPSG:32648)",
+    ),
+    "north": schema.Label("B", "N"),
+    "none": schema.Label("Bộ lọc không chọn không gian nào.", "The filter selects no space."),
+}
+SOURCE: Final = "creative_map, data/spaces.geojson"
+LICENCE: Final = "CC BY 4.0"
+
+_BASE_FILL: Final = "#f3efe6"
+_BASE_EDGE: Final = "#ffffff"
+_DISTRICT_EDGE: Final = "#6d6d6d"
+_LABEL_COLOUR: Final = "#5a5a5a"
+
+
+def _t(key: str, lang: Lang) -> str:
+    return _TEXT[key].get(lang)
+
+
+def _nice_length(span_m: float) -> float:
+    """Return a round length (1, 2 or 5 times a power of ten, metres) near a fifth of `span_m`."""
+    target = span_m / 5
+    power = 10.0 ** math.floor(math.log10(target))
+    return float(max(m * power for m in (1, 2, 5) if m * power <= target))
+
+
+def _extent(spaces_proj: gpd.GeoSeries, base_proj: gpd.GeoSeries, aspect: float) -> tuple[float, float, float, float]:
+    """Return (x0, y0, x1, y1) around the spaces (or the whole base when none), padded to the axes' aspect."""
+    geoms = spaces_proj if len(spaces_proj) else base_proj
+    x0, y0, x1, y1 = geoms.total_bounds
+    pad = max(x1 - x0, y1 - y0) * 0.08
+    x0, y0, x1, y1 = x0 - pad, y0 - pad, x1 + pad, y1 + pad
+    w, h = max(x1 - x0, MIN_SPAN_M), max(y1 - y0, MIN_SPAN_M)
+    if w / h < aspect:
+        w = h * aspect
+    else:
+        h = w / aspect
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    return cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2
+
+
+def _draw_base(ax: Axes, boundaries: Mapping[str, gpd.GeoDataFrame], view: Any, *, lang: Lang) -> None:
+    """Draw the 2025 wards as the filled base, the districts as outlines, and name the units that fit."""
+    wards = boundaries["ward_2025"].to_crs(schema.CRS_PROJECTED)
+    districts = boundaries["district"].to_crs(schema.CRS_PROJECTED)
+    wards = wards.loc[wards.intersects(view)]
+    districts = districts.loc[districts.intersects(view)]
+    wards.plot(ax=ax, facecolor=_BASE_FILL, edgecolor=_BASE_EDGE, linewidth=0.8, zorder=1)
+    districts.boundary.plot(ax=ax, color=_DISTRICT_EDGE, linewidth=1.1, zorder=2)
+    # Name the wards when few enough are in view; otherwise the districts.
+    labelled, size, colour = (wards, 6.5, _LABEL_COLOUR) if len(wards) <= 30 else (districts, 8.0, "#444444")
+    for name, geom in zip(labelled["name"], labelled.geometry, strict=True):
+        inside = geom.intersection(view)
+        if inside.is_empty or inside.area < view.area * 0.004:
+            continue
+        point = inside.representative_point()
+        ax.text(
+            point.x,
+            point.y,
+            _short_unit(name),
+            fontsize=size,
+            color=colour,
+            ha="center",
+            va="center",
+            alpha=0.9,
+            zorder=3,
+            clip_on=True,
+        )
+
+
+def _short_unit(name: str) -> str:
+    """Return a unit name without its kind (``Quận Hoàn Kiếm`` -> ``Hoàn Kiếm``), for labels on the map."""
+    for prefix in ("Thị trấn ", "Thị xã ", "Phường ", "Quận ", "Huyện ", "Xã "):
+        if name.startswith(prefix):
+            return name[len(prefix) :]
+    return name
+
+
+def _marker_positions(points: list[tuple[float, float]], spacing: float) -> list[tuple[float, float]]:
+    """Return where to draw each point's marker: spaces sharing a position are fanned out on a ring around it.
+
+    Many spaces are only known to their ward (placed at its centre), so several share one position; on
+    paper they would hide each other. Each group of k > 1 goes on a ring of k markers `spacing` apart.
+    """
+    groups: dict[tuple[int, int], list[int]] = {}
+    for i, (x, y) in enumerate(points):
+        groups.setdefault((round(x), round(y)), []).append(i)
+    out = list(points)
+    for members in groups.values():
+        k = len(members)
+        if k == 1:
+            continue
+        radius = max(spacing, spacing * k / (2 * math.pi))
+        x, y = points[members[0]]
+        for j, i in enumerate(members):
+            angle = math.pi / 2 - 2 * math.pi * j / k
+            out[i] = (x + radius * math.cos(angle), y + radius * math.sin(angle))
+    return out
+
+
+def _draw_spaces(ax: Axes, spaces_proj: gpd.GeoDataFrame, numbers: list[int] | None, *, spacing: float) -> None:
+    """Draw each space in its category's colour: areas filled, lines thick, a circle at each space's point."""
+    rows = list(spaces_proj.itertuples(index=False))
+    anchors = [
+        (g.x, g.y) if g.geom_type == "Point" else tuple(g.representative_point().coords[0])
+        for g in spaces_proj.geometry
+    ]
+    markers = _marker_positions(anchors, spacing)
+    for i, row in enumerate(rows):
+        geom = row.geometry
+        cat = schema.CATEGORIES.get(getattr(row, schema.CATEGORY))
+        colour = cat.colour if cat is not None else "#333333"
+        status = getattr(row, schema.STATUS)
+        alpha = 0.6 if getattr(row, schema.POSITION_PRECISION) != "exact" else 1.0
+        style = "--" if status == "planned" else "-"
+        if geom.geom_type in ("Polygon", "MultiPolygon"):
+            gpd.GeoSeries([geom]).plot(
+                ax=ax, facecolor=colour, alpha=0.35 * alpha, edgecolor=colour, linewidth=1.2, linestyle=style, zorder=4
+            )
+        elif geom.geom_type in ("LineString", "MultiLineString"):
+            gpd.GeoSeries([geom]).plot(
+                ax=ax, color=colour, linewidth=3.0, alpha=0.85 * alpha, linestyle=style, zorder=5
+            )
+        (ax_, ay), (mx, my) = anchors[i], markers[i]
+        if (mx, my) != (ax_, ay):
+            ax.plot([ax_, mx], [ay, my], color="#777777", linewidth=0.5, zorder=5)
+            ax.scatter([ax_], [ay], s=4, color="#444444", zorder=5)
+        hollow = status == "closed"
+        ax.scatter(
+            [mx],
+            [my],
+            s=46,
+            marker="o",
+            facecolors="white" if hollow else colour,
+            edgecolors=colour if hollow else "white",
+            linewidths=1.4 if hollow else 0.8,
+            linestyle=style,
+            alpha=alpha,
+            zorder=6,
+        )
+        if numbers is not None:
+            ax.annotate(
+                str(numbers[i]),
+                (mx, my),
+                xytext=(4, 3),
+                textcoords="offset points",
+                fontsize=6,
+                color="#202020",
+                zorder=7,
+                clip_on=True,
+                bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.7},
+            )
+
+
+def _draw_scale_bar(ax: Axes, view: tuple[float, float, float, float]) -> None:
+    """Draw a two-tone scale bar in the lower left corner (true in UTM 48N, within 0.1 % near Hanoi)."""
+    x0, y0, x1, y1 = view
+    length = _nice_length(x1 - x0)
+    left, bottom = x0 + (x1 - x0) * 0.04, y0 + (y1 - y0) * 0.05
+    height = (y1 - y0) * 0.008
+    half = length / 2
+    for k, colour in enumerate(("#222222", "#ffffff")):
+        ax.add_patch(
+            Rectangle(
+                (left + k * half, bottom), half, height, facecolor=colour, edgecolor="#222222", linewidth=0.8, zorder=8
+            )
+        )
+    unit, value = ("km", length / 1000) if length >= 1000 else ("m", length)
+    for x, text in ((left, "0"), (left + length, f"{value:g} {unit}")):
+        ax.text(x, bottom + height * 1.8, text, fontsize=7, ha="center", va="bottom", zorder=8)
+
+
+def _draw_north_arrow(ax: Axes, view: tuple[float, float, float, float], convergence_deg: float, lang: Lang) -> None:
+    """Draw an arrow to true north in the upper right corner (grid north turned by the convergence)."""
+    x0, y0, x1, y1 = view
+    cx, cy = x1 - (x1 - x0) * 0.05, y1 - (y1 - y0) * 0.14
+    length = (y1 - y0) * 0.07
+    angle = math.radians(convergence_deg)
+    dx, dy = -length * math.sin(angle), length * math.cos(angle)
+    ax.annotate(
+        "",
+        xy=(cx + dx, cy + dy),
+        xytext=(cx, cy),
+        zorder=8,
+        arrowprops={"arrowstyle": "-|>,head_width=0.5,head_length=1.0", "color": "#222222", "linewidth": 1.6},
+    )
+    ax.text(
+        cx + dx * 1.25,
+        cy + dy * 1.25,
+        _t("north", lang),
+        fontsize=11,
+        fontweight="bold",
+        ha="center",
+        va="bottom",
+        zorder=8,
+    )
+
+
+def _legend(ax: Axes, spaces: gpd.GeoDataFrame, *, lang: Lang, scale: float = 1.0) -> None:
+    """Draw the legend: categories present (with counts), the symbols for status and precision, the units."""
+    counts = spaces[schema.CATEGORY].value_counts()
+    handles: list[Any] = [
+        Line2D(
+            [],
+            [],
+            marker="o",
+            linestyle="none",
+            markersize=7,
+            markerfacecolor=c.colour,
+            markeredgecolor="white",
+            label=textwrap.fill(f"{c.label.get(lang)} ({int(counts[c.id])})", 42, subsequent_indent="  "),
+        )
+        for c in schema.CATEGORIES.values()
+        if c.id in counts.index
+    ]
+    handles += [
+        Line2D(
+            [],
+            [],
+            marker="o",
+            linestyle="none",
+            markersize=7,
+            markerfacecolor="white",
+            markeredgecolor="#555555",
+            label=_t("closed", lang),
+        ),
+        Line2D(
+            [],
+            [],
+            marker="o",
+            linestyle="none",
+            markersize=7,
+            markerfacecolor="#555555",
+            alpha=0.55,
+            markeredgecolor="white",
+            label=_t("imprecise", lang),
+        ),
+        Line2D([], [], color="#555555", linewidth=2, linestyle="--", label=_t("planned", lang)),
+        Line2D([], [], color=_DISTRICT_EDGE, linewidth=1.1, label=_t("district", lang)),
+        Patch(facecolor=_BASE_FILL, edgecolor="#cccccc", label=_t("ward", lang)),
+    ]
+    legend = ax.legend(
+        handles=handles,
+        loc="upper left",
+        frameon=False,
+        fontsize=7.5 * scale,
+        title=_t("legend", lang),
+        title_fontproperties={"weight": "bold", "size": 9 * scale},
+        alignment="left",
+        borderaxespad=0,
+    )
+    legend.set_in_layout(False)
+
+
+INDEX_FONT_PT: Final = 6.5
+INDEX_LINE: Final = 1.35
+
+
+def _index_rows(side_height_pt: float) -> int:
+    """Return how many index lines fit in one column under the legend (the lower 37 % of the side panel)."""
+    return int(side_height_pt * 0.37 / (INDEX_FONT_PT * INDEX_LINE))
+
+
+def _index_lines(spaces: gpd.GeoDataFrame, lang: Lang, *, width: int) -> list[str]:
+    """Return ``"n. name"`` for each space, names cut to `width` characters."""
+    names = []
+    for i, (vi, en) in enumerate(zip(spaces[schema.NAME_VI], spaces[schema.NAME_EN], strict=True), start=1):
+        name = schema.Label(vi, en).get(lang)
+        names.append(f"{i}. {name if len(name) <= width else name[: width - 1] + '…'}")
+    return names
+
+
+def _is_approximate(boundaries: Mapping[str, gpd.GeoDataFrame]) -> bool:
+    return any(
+        "approximate" in b.columns and bool(b["approximate"].fillna(True).astype(bool).any())
+        for b in boundaries.values()
+    )
+
+
+def render_print_map(
+    spaces: gpd.GeoDataFrame,
+    path: str | os.PathLike[str],
+    *,
+    fmt: Literal["png", "pdf"],
+    boundaries: Mapping[str, gpd.GeoDataFrame],
+    page: str = "A4",
+    lang: Lang = "vi",
+    subtitle: str = "",
+    date: dt.date | None = None,
+) -> Path:
+    """Draw the print map of `spaces` to `path`.
+
+    Parameters
+    ----------
+    spaces
+        The spaces to show (already filtered and ordered), EPSG:4326.
+    path
+        The file to write (not atomic: `creative_map.export.export` gives a temporary path).
+    fmt
+        ``png`` (200 dpi) or ``pdf`` (vector, fonts embedded).
+    boundaries
+        Unit polygons by level: ``district`` and ``ward_2025`` (the base of the map).
+    page
+        ``A4`` or ``A3``, landscape.
+    lang
+        ``vi`` or ``en``: every text on the page.
+    subtitle
+        What was selected (the filter in words).
+    date
+        The date printed on the page (default: today, UTC).
+
+    Returns
+    -------
+    pathlib.Path
+        `path`.
+    """
+    if page not in PAGES:
+        raise ValueError(f"`page` must be one of {', '.join(PAGES)}; got {page!r}")
+    if fmt not in ("png", "pdf"):
+        raise ValueError(f"`fmt` must be 'png' or 'pdf'; got {fmt!r}")
+    for level in ("district", "ward_2025"):
+        if level not in boundaries:
+            raise ValueError(f"`boundaries` lacks the {level!r} layer")
+    date = date or dt.datetime.now(dt.UTC).date()
+    width_mm, height_mm = PAGES[page]
+    with matplotlib.rc_context(
+        {"font.family": "DejaVu Sans", "pdf.fonttype": 42, "svg.hashsalt": "creative_map", "path.simplify": True}
+    ):
+        fig = Figure(figsize=(width_mm / MM_PER_INCH, height_mm / MM_PER_INCH))
+        scale = width_mm / PAGES["A4"][0]
+        _layout(fig, spaces, boundaries, lang=lang, subtitle=subtitle, date=date, scale=scale)
+        target = Path(path)
+        if fmt == "pdf":
+            fig.savefig(
+                target,
+                format="pdf",
+                metadata={
+                    "Title": _t("title", lang),
+                    "Creator": "creative_map",
+                    "Producer": "creative_map",
+                    "CreationDate": None,
+                },
+            )
+        else:
+            fig.savefig(target, format="png", dpi=PNG_DPI, metadata={"Software": "creative_map"})
+    logger.info("print map of %d spaces (%s %s) written to %s", len(spaces), page, fmt, target)
+    return target
+
+
+def _layout(
+    fig: Figure,
+    spaces: gpd.GeoDataFrame,
+    boundaries: Mapping[str, gpd.GeoDataFrame],
+    *,
+    lang: Lang,
+    subtitle: str,
+    date: dt.date,
+    scale: float,
+) -> None:
+    """Place the map, the title block, the legend, the index and the footer on `fig`."""
+    fig_w, fig_h = fig.get_size_inches()
+    fig.text(0.03, 0.955, _t("title", lang), fontsize=18 * scale, fontweight="bold", va="top")
+    count = f"{len(spaces)} {_t('spaces', lang)}"
+    fig.text(
+        0.03,
+        0.905,
+        textwrap.shorten(f"{count} — {subtitle}" if subtitle else count, 150, placeholder=" …"),
+        fontsize=10 * scale,
+        color="#333333",
+        va="top",
+    )
+    map_rect = (0.03, 0.10, 0.66, 0.78)
+    ax = fig.add_axes(map_rect)
+    axes_w_pt, axes_h_pt = map_rect[2] * fig_w * 72, map_rect[3] * fig_h * 72
+    spaces_proj = spaces.to_crs(schema.CRS_PROJECTED)
+    base_proj = boundaries["district"].to_crs(schema.CRS_PROJECTED).geometry
+    view = _extent(spaces_proj.geometry, base_proj, axes_w_pt / axes_h_pt)
+    _draw_base(ax, boundaries, box(*view), lang=lang)
+    side_rect = (0.72, 0.10, 0.26, 0.78)
+    rows = _index_rows(side_rect[3] * fig_h * 72)
+    numbered = 0 < len(spaces) <= 2 * rows
+    metres_per_pt = (view[2] - view[0]) / axes_w_pt
+    _draw_spaces(ax, spaces_proj, list(range(1, len(spaces) + 1)) if numbered else None, spacing=8.5 * metres_per_pt)
+    ax.set_xlim(view[0], view[2])
+    ax.set_ylim(view[1], view[3])
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    ax.add_patch(
+        Rectangle(
+            (0, 0),
+            1,
+            1,
+            transform=ax.transAxes,
+            facecolor="none",
+            edgecolor="#888888",
+            linewidth=0.8,
+            zorder=9,
+            clip_on=False,
+        )
+    )
+    fig.patches.append(
+        Rectangle(
+            map_rect[:2],
+            map_rect[2],
+            map_rect[3],
+            transform=fig.transFigure,
+            facecolor="#dfe8ee",
+            edgecolor="none",
+            zorder=-1,
+        )
+    )
+    if spaces.empty:
+        ax.text(0.5, 0.5, _t("none", lang), transform=ax.transAxes, ha="center", va="center", fontsize=12)
+    _draw_scale_bar(ax, view)
+    lon, lat = _to_lonlat((view[0] + view[2]) / 2, (view[1] + view[3]) / 2)
+    convergence = Proj(CRS(schema.CRS_PROJECTED)).get_factors(lon, lat).meridian_convergence
+    _draw_north_arrow(ax, view, float(convergence), lang)
+
+    side = fig.add_axes(side_rect)
+    side.axis("off")
+    _legend(side, spaces, lang=lang, scale=scale)
+    if numbered:
+        two = len(spaces) > rows
+        lines = _index_lines(spaces, lang, width=30 if two else 62)
+        half = math.ceil(len(lines) / 2) if two else len(lines)
+        side.text(
+            0.0, 0.40, _t("index", lang), fontsize=9 * scale, fontweight="bold", va="top", transform=side.transAxes
+        )
+        for column, chunk in enumerate((lines[:half], lines[half:])):
+            if chunk:
+                side.text(
+                    0.52 * column,
+                    0.37,
+                    "\n".join(chunk),
+                    fontsize=INDEX_FONT_PT,
+                    va="top",
+                    linespacing=INDEX_LINE,
+                    transform=side.transAxes,
+                )
+
+    first = [
+        f"{_t('date', lang)}: {date.isoformat()}",
+        f"{_t('source', lang)}: {SOURCE}",
+        f"{_t('licence', lang)}: {LICENCE}",
+    ]
+    second = [_t("crs", lang)] + ([_t("approximate", lang)] if _is_approximate(boundaries) else [])
+    fig.text(0.03, 0.06, " · ".join(first), fontsize=7.5 * scale, color="#333333", va="center")
+    fig.text(0.03, 0.035, " · ".join(second), fontsize=7.5 * scale, color="#333333", va="center")
+
+
+def _to_lonlat(x: float, y: float) -> tuple[float, float]:
+    lon, lat = gpd.GeoSeries([shapely.Point(x, y)], crs=schema.CRS_PROJECTED).to_crs(schema.CRS).iloc[0].coords[0]
+    return float(lon), float(lat)
