@@ -69,8 +69,8 @@ def _coverage(active_proj: gpd.GeoSeries, units_proj: gpd.GeoSeries, radius_m: f
     reach = shapely.union_all(shapely.buffer(active_proj.to_numpy(), radius_m, quad_segs=16))
     covered = shapely.area(shapely.intersection(units_proj.to_numpy(), reach))
     area = shapely.area(units_proj.to_numpy())
-    share: np.ndarray = np.divide(covered, area, out=np.zeros(len(area)), where=area > 0)
-    return share
+    share: np.ndarray = np.clip(np.divide(covered, area, out=np.zeros(len(area)), where=area > 0), 0.0, 1.0)
+    return share  # clipped: overlay rounding can give 1 + 1e-12
 
 
 def _nearest(active: gpd.GeoDataFrame, points_proj: gpd.GeoSeries) -> tuple[np.ndarray, list[str | None]]:
