@@ -1,0 +1,205 @@
+"""The public map of Hanoi's creative spaces: widgets wired to `creative_map` calls (run: scripts/run)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from creative_map import admin, assets, io, mapping, query, schema, urlstate
+from creative_map.errors import DataError
+from creative_map.i18n import label, t, unit_label
+
+st.set_page_config(page_title="Không gian sáng tạo Hà Nội · Hanoi creative spaces", page_icon="🗺️", layout="wide")
+assets.ensure_static()
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def load(path: str, stamp: tuple[float, float]) -> tuple:  # type: ignore[type-arg]
+    """Load and validate the spaces and their events once per file version (`stamp`: the files' mtimes)."""
+    spaces = io.load_spaces(path)
+    return spaces, io.load_events(io.events_path_for(path) if stamp[1] else None, spaces=spaces)
+
+
+@st.cache_data(show_spinner=False)
+def load_boundaries(level: str):  # type: ignore[no-untyped-def]
+    from creative_map import boundaries
+
+    return boundaries.load_boundaries(level)  # type: ignore[arg-type]
+
+
+def _mtime(path: Path) -> float:
+    return path.stat().st_mtime if path.exists() else 0.0
+
+
+def select(space_id: str | None) -> None:
+    st.session_state[urlstate.SELECTED] = space_id
+    st.session_state["pick"] = space_id
+
+
+def on_map() -> None:
+    clicked = (st.session_state.get("map") or {}).get("last_active_drawing") or {}
+    space_id = (clicked.get("properties") or {}).get(schema.ID)
+    if isinstance(space_id, str) and space_id:
+        select(space_id)
+
+
+def on_table() -> None:
+    rows = st.session_state["table"].selection.rows
+    if rows:
+        select(st.session_state["table_ids"][rows[0]])
+
+
+path = io.data_path()
+try:
+    spaces, events = load(str(path), (_mtime(path), _mtime(io.events_path_for(path))))
+except (DataError, OSError) as exc:
+    st.error(f"{t('data_error', 'vi')} / {t('data_error', 'en')}")
+    st.code(str(exc), language=None)
+    st.stop()
+
+if "notices" not in st.session_state:  # a new session: the link decides the view
+    params = {name: st.query_params.get_all(name) for name in st.query_params}
+    state, notices = urlstate.parse_params(params, space_ids=set(spaces[schema.ID]))
+    st.session_state.update(urlstate.widget_values(state), pick=state.selected, notices=notices)
+
+with st.sidebar:
+    lang = st.radio(
+        t("language"),
+        ["vi", "en"],
+        key=urlstate.LANG,
+        horizontal=True,
+        format_func={"vi": "Tiếng Việt", "en": "English"}.get,
+    )
+    st.header(t("filters", lang))
+    units = st.radio(
+        t("units", lang), ["district", "ward_2025"], key=urlstate.UNITS, format_func=lambda u: t(f"units_{u}", lang)
+    )
+    if units == "district":
+        st.multiselect(
+            t("districts", lang),
+            [d.name for d in admin.districts()],
+            key=urlstate.DISTRICT,
+            placeholder=t("choose", lang),
+            format_func=lambda n: unit_label(n, lang),
+        )
+    else:
+        st.multiselect(
+            t("wards_2025", lang),
+            sorted(u.name for u in admin.units_2025()),
+            key=urlstate.WARD,
+            placeholder=t("choose", lang),
+            format_func=lambda n: unit_label(n, lang),
+        )
+    st.multiselect(
+        t("categories", lang),
+        list(schema.CATEGORIES),
+        key=urlstate.CATEGORY,
+        placeholder=t("choose", lang),
+        format_func=lambda c: label(schema.CATEGORIES[c].label, lang),
+    )
+    st.multiselect(
+        t("statuses", lang),
+        list(schema.STATUSES),
+        key=urlstate.STATUS,
+        placeholder=t("choose", lang),
+        format_func=lambda s: label(schema.STATUSES[s], lang),
+    )
+    st.multiselect(
+        t("network_members", lang),
+        list(schema.NETWORK_MEMBER),
+        key=urlstate.MEMBER,
+        placeholder=t("choose", lang),
+        format_func=lambda s: label(schema.NETWORK_MEMBER[s], lang),
+    )
+    st.multiselect(
+        t("plan_items", lang),
+        list(schema.PLAN_ITEMS),
+        key=urlstate.PLAN,
+        placeholder=t("choose", lang),
+        format_func=lambda p: f"{p} — {label(schema.PLAN_ITEMS[p], lang)}",
+    )
+    st.caption(t("events", lang))
+    st.date_input(t("event_start", lang), key=urlstate.EVENT_FROM, format="YYYY-MM-DD")
+    st.date_input(t("event_end", lang), key=urlstate.EVENT_TO, format="YYYY-MM-DD")
+    st.header(t("display", lang))
+    st.selectbox(
+        t("basemap", lang), list(urlstate.BASEMAPS), key=urlstate.BASEMAP, format_func=lambda b: t(f"basemap_{b}", lang)
+    )
+    st.radio(
+        t("boundaries", lang),
+        list(urlstate.LAYERS),
+        key=urlstate.LAYER,
+        format_func=lambda b: t(f"boundaries_{b}", lang),
+    )
+
+st.html("<style>[data-testid='stMainBlockContainer']{padding-top:2rem}h1{font-size:2rem!important}</style>")
+st.title(t("title", lang))
+st.caption(t("intro", lang))
+st.text_input(
+    t("search", lang), key=urlstate.SEARCH, placeholder=t("search_placeholder", lang), help=t("search_help", lang)
+)
+for notice in st.session_state["notices"]:
+    st.warning(urlstate.notice_text(notice, lang), icon="⚠️")
+
+state = urlstate.state_from_widgets(st.session_state)
+shown = query.filter_spaces(spaces, state.filter, events=events)  # the one call: map, list and counts
+selected = state.selected if state.selected in set(shown[schema.ID]) else None
+st.session_state[urlstate.SELECTED] = selected
+state = urlstate.ViewState(**{**state.__dict__, "selected": selected})
+st.query_params.from_dict(urlstate.to_params(state))  # the address always shows the view: a link reproduces it
+st.markdown(f"**{t('count', lang, shown=len(shown), total=len(spaces))}**", help=t("share", lang))
+
+boundaries = None
+if state.layer != "none":
+    try:
+        boundaries = load_boundaries(state.layer)
+    except (ImportError, DataError, OSError):
+        st.info(t("boundaries_missing", lang))
+
+m = mapping.build_map(shown, lang=lang, boundaries=boundaries, basemap=state.basemap)
+centre, zoom = mapping.focus(shown, selected)
+st_folium(
+    m,
+    key="map",
+    height=560,
+    use_container_width=True,
+    on_change=on_map,
+    returned_objects=["last_active_drawing", "last_object_clicked_count"],
+    feature_group_to_add=mapping.selection_layer(shown, selected, lang=lang, events=events),
+    center=centre,
+    zoom=zoom,
+)
+
+details, listing = st.columns([2, 3])
+with details:
+    st.subheader(t("details", lang))
+    if selected:
+        row = shown.loc[shown[schema.ID] == selected].iloc[0]
+        st.html(mapping.details_page_html(row, lang=lang, events=events))
+        st.button(t("clear_selection", lang), on_click=select, args=(None,))
+    else:
+        st.caption(t("details_empty", lang))
+with listing:
+    st.subheader(t("list", lang))
+    table = mapping.list_frame(shown, lang=lang, events=events)
+    st.session_state["table_ids"] = table.index.tolist()
+    if st.session_state.get("pick") not in st.session_state["table_ids"]:
+        st.session_state["pick"] = None
+    st.selectbox(
+        t("pick", lang),
+        [None, *table.index],
+        key="pick",
+        format_func=lambda i: t("pick_none", lang) if i is None else str(table.loc[i].iloc[0]),
+        on_change=lambda: select(st.session_state["pick"]),
+    )
+    if len(table):
+        st.dataframe(
+            table, key="table", on_select=on_table, selection_mode="single-row", hide_index=True, width="stretch"
+        )
+    else:
+        st.info(t("no_results", lang))
+if os.environ.get("CREATIVE_MAP_DEBUG"):
+    st.caption(f"data: {path}")

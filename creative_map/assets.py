@@ -1,0 +1,197 @@
+"""Leaflet and its plugins, taken from installed packages: never from a CDN, never copied into the repository.
+
+Leaflet 1.9.4 comes from the PyPI package ``django-js-lib-leaflet`` (plain files, no Django needed) and
+Leaflet.markercluster 1.4.1 from ``xstatic-leaflet-markercluster``. The app serves them through Streamlit's
+static serving: :func:`ensure_static` copies them into ``static/vendor/`` (git-ignored) at startup;
+:func:`js_urls` and :func:`css_urls` give the URLs a map points at. A self-contained HTML file inlines them
+instead (:func:`inline_js`, :func:`inline_css`, with the CSS images as data URIs).
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+__all__ = [
+    "DEFAULT_STATIC_URL",
+    "VENDOR_FILES",
+    "Asset",
+    "css_urls",
+    "ensure_static",
+    "inline_css",
+    "inline_js",
+    "js_urls",
+    "source_dir",
+]
+
+logger = logging.getLogger(__name__)
+
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+"""The app's static folder (Streamlit serves ``static/`` beside ``app.py`` at ``/app/static/``)."""
+VENDOR = "vendor"
+
+DEFAULT_STATIC_URL = "/app/static/vendor"
+"""Where Streamlit serves ``static/vendor/`` (``[server] enableStaticServing = true``)."""
+
+
+@dataclass(frozen=True)
+class Asset:
+    """One library served to the browser: where its files are installed and which of them the page loads."""
+
+    name: str
+    """Folder name under ``static/vendor/``."""
+    package: str
+    """The importable package that carries the files."""
+    subdir: str
+    """Folder inside the package that holds the files."""
+    js: tuple[str, ...]
+    css: tuple[str, ...]
+    extra: tuple[str, ...] = ()
+    """Other files the CSS refers to (images)."""
+
+
+VENDOR_FILES: tuple[Asset, ...] = (
+    Asset(
+        "leaflet",
+        "js_lib_leaflet",
+        "static/js_lib_leaflet",
+        js=("leaflet.js",),
+        css=("leaflet.css",),
+        extra=(
+            "images/layers.png",
+            "images/layers-2x.png",
+            "images/marker-icon.png",
+            "images/marker-icon-2x.png",
+            "images/marker-shadow.png",
+        ),
+    ),
+    Asset(
+        "markercluster",
+        "xstatic.pkg.leaflet_markercluster",
+        "data",
+        js=("leaflet.markercluster.js",),
+        css=("MarkerCluster.css", "MarkerCluster.Default.css"),
+    ),
+)
+"""In load order: Leaflet first, then the plugins."""
+
+
+def source_dir(asset: Asset) -> Path:
+    """Return the installed folder holding `asset`'s files.
+
+    Raises
+    ------
+    FileNotFoundError
+        When the package is not installed or lacks a file (with the command that fixes it).
+    """
+    try:
+        base = Path(str(resources.files(asset.package))) / asset.subdir
+    except ModuleNotFoundError as exc:
+        raise FileNotFoundError(
+            f"the package carrying {asset.name} ({asset.package}) is not installed; run scripts/setup"
+        ) from exc
+    for name in (*asset.js, *asset.css, *asset.extra):
+        if not (base / name).is_file():
+            raise FileNotFoundError(f"{base / name} is missing: reinstall {asset.package} (scripts/setup)")
+    return base
+
+
+def ensure_static(static_dir: str | os.PathLike[str] | None = None) -> Path:
+    """Copy the vendor files into ``<static_dir>/vendor/`` unless they are already there and current.
+
+    Parameters
+    ----------
+    static_dir
+        The app's static folder (default: ``static/`` beside ``app.py``).
+
+    Returns
+    -------
+    pathlib.Path
+        The vendor folder. Each library is copied to a temporary folder and renamed into place, so a
+        crash never leaves half a library behind.
+    """
+    vendor = Path(static_dir if static_dir is not None else STATIC_DIR) / VENDOR
+    vendor.mkdir(parents=True, exist_ok=True)
+    for asset in VENDOR_FILES:
+        src = source_dir(asset)
+        dest = vendor / asset.name
+        names = (*asset.js, *asset.css, *asset.extra)
+        if all(_same_file(src / n, dest / n) for n in names):
+            continue
+        tmp = Path(tempfile.mkdtemp(prefix=f".{asset.name}.", dir=vendor))
+        for name in names:
+            (tmp / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(src / name, tmp / name)
+        if dest.exists():
+            shutil.rmtree(dest)
+        tmp.rename(dest)
+        logger.info("copied %s from %s to %s", asset.name, src, dest)
+    return vendor
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    return b.is_file() and a.stat().st_size == b.stat().st_size and a.read_bytes() == b.read_bytes()
+
+
+def js_urls(base_url: str = DEFAULT_STATIC_URL, *, names: tuple[str, ...] = ("leaflet",)) -> list[tuple[str, str]]:
+    """Return ``(name, url)`` pairs of the scripts of the assets named `names`, as folium's `default_js` wants."""
+    return [
+        (f"{a.name}_{i}", f"{base_url}/{a.name}/{js}")
+        for a in VENDOR_FILES
+        if a.name in names
+        for i, js in enumerate(a.js)
+    ]
+
+
+def css_urls(base_url: str = DEFAULT_STATIC_URL, *, names: tuple[str, ...] = ("leaflet",)) -> list[tuple[str, str]]:
+    """Return ``(name, url)`` pairs of the style sheets of the assets named `names`."""
+    return [
+        (f"{a.name}_css_{i}", f"{base_url}/{a.name}/{css}")
+        for a in VENDOR_FILES
+        if a.name in names
+        for i, css in enumerate(a.css)
+    ]
+
+
+def _asset(name: str) -> Asset:
+    for asset in VENDOR_FILES:
+        if asset.name == name:
+            return asset
+    raise ValueError(f"unknown asset {name!r}; expected one of: {', '.join(a.name for a in VENDOR_FILES)}")
+
+
+@cache
+def inline_js(name: str) -> str:
+    """Return the script text of asset `name`, safe to put between ``<script>`` tags."""
+    asset = _asset(name)
+    src = source_dir(asset)
+    text = "\n".join((src / js).read_text(encoding="utf-8") for js in asset.js)
+    return re.sub(r"</(script)", r"<\\/\1", text, flags=re.IGNORECASE)
+
+
+_CSS_URL = re.compile(r"url\((['\"]?)(images/[^)'\"]+)\1\)")
+
+
+@cache
+def inline_css(name: str) -> str:
+    """Return the style sheets of asset `name`, with the images they use embedded as data URIs."""
+    asset = _asset(name)
+    src = source_dir(asset)
+
+    def embed(match: re.Match[str]) -> str:
+        image = src / match.group(2)
+        if not image.is_file():
+            return match.group(0)
+        data = base64.b64encode(image.read_bytes()).decode("ascii")
+        return f'url("data:image/png;base64,{data}")'
+
+    text = "\n".join(_CSS_URL.sub(embed, (src / css).read_text(encoding="utf-8")) for css in asset.css)
+    return re.sub(r"</(style)", r"<\\/\1", text, flags=re.IGNORECASE)

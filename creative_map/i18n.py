@@ -1,0 +1,184 @@
+"""Every text of the user interface, in Vietnamese (the default) and English.
+
+A text missing in one language falls back to the other, never to a blank: :func:`t` and
+:meth:`creative_map.schema.Label.get` both do that. Labels of the data's vocabularies (categories,
+statuses, ...) live in `creative_map.schema`; this module holds the interface's own words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Final, Literal
+
+from creative_map import admin, schema
+from creative_map.schema import Label
+
+__all__ = ["DEFAULT_LANG", "LANGS", "TEXTS", "Lang", "coerce_lang", "label", "space_names", "t", "unit_label"]
+
+Lang = Literal["vi", "en"]
+LANGS: Final[tuple[Lang, ...]] = ("vi", "en")
+DEFAULT_LANG: Final[Lang] = "vi"
+
+TEXTS: Final[dict[str, Label]] = {
+    # Page
+    "title": Label("Bản đồ không gian sáng tạo Hà Nội", "Map of Hanoi's creative spaces"),
+    "intro": Label(
+        "Mạng lưới không gian sáng tạo của Hà Nội — Thành phố Sáng tạo (Thiết kế) của UNESCO. "
+        "Tìm theo tên, lọc ở thanh bên, chọn một nơi để xem chi tiết.",
+        "The creative-space network of Hanoi, UNESCO Creative City of Design. "
+        "Search by name, filter in the sidebar, pick a place to read its details.",
+    ),
+    "language": Label("Ngôn ngữ / Language", "Language / Ngôn ngữ"),
+    "search": Label("Tìm theo tên", "Search by name"),
+    "search_placeholder": Label("vd. van mieu, Văn Miếu", "e.g. van mieu, Temple of Literature"),
+    "search_help": Label(
+        "Không phân biệt dấu và chữ hoa; có thể gõ một phần của từ.",
+        "Accents and capitals do not matter; parts of words work.",
+    ),
+    "count": Label("{shown} / {total} không gian", "{shown} of {total} spaces"),
+    "share": Label(
+        "Đường dẫn của trang ghi lại lựa chọn hiện tại: sao chép để chia sẻ.",
+        "The page address records your choices: copy it to share this view.",
+    ),
+    # Sidebar
+    "filters": Label("Bộ lọc", "Filters"),
+    "choose": Label("Chọn…", "Choose…"),
+    "units": Label("Lọc theo đơn vị hành chính", "Filter by administrative unit"),
+    "units_district": Label("Quận/huyện (trước 1/7/2025)", "District (before 1 July 2025)"),
+    "units_ward_2025": Label("Phường/xã (từ 1/7/2025)", "Ward or commune (since 1 July 2025)"),
+    "districts": Label("Quận/huyện", "Districts"),
+    "wards_2025": Label("Phường/xã", "Wards and communes"),
+    "categories": Label("Loại không gian", "Kind of space"),
+    "statuses": Label("Trạng thái", "Status"),
+    "network_members": Label("Mạng lưới không gian sáng tạo", "Creative space network"),
+    "plan_items": Label("Mục của Kế hoạch 161/KH-UBND", "Item of plan 161/KH-UBND"),
+    "events": Label("Có sự kiện trong khoảng", "Hosting an event between"),
+    "event_start": Label("Từ ngày", "From"),
+    "event_end": Label("Đến ngày", "To"),
+    "display": Label("Hiển thị", "Display"),
+    "basemap": Label("Nền bản đồ", "Basemap"),
+    "basemap_osm": Label("OpenStreetMap", "OpenStreetMap"),
+    "basemap_light": Label("Nền sáng (CARTO)", "Light (CARTO)"),
+    "basemap_none": Label("Không có nền (ngoại tuyến)", "No basemap (offline)"),
+    "boundaries": Label("Lớp ranh giới", "Boundary layer"),
+    "boundaries_none": Label("Không", "None"),
+    "boundaries_district": Label("Quận/huyện cũ", "Pre-2025 districts"),
+    "boundaries_ward_2025": Label("Phường/xã 2025", "2025 wards and communes"),
+    "boundaries_missing": Label(
+        "Lớp ranh giới chưa có trong phiên bản này; bản đồ hiển thị không có lớp đó.",
+        "The boundary layer is not available in this version; the map is shown without it.",
+    ),
+    "approximate": Label("gần đúng", "approximate"),
+    "approximate_note": Label(
+        "Ranh giới gần đúng, chỉ để định hướng.",
+        "Approximate boundaries, for orientation only.",
+    ),
+    # Map
+    "legend": Label("Chú giải", "Legend"),
+    "spaces_layer": Label("Không gian sáng tạo", "Creative spaces"),
+    "on_map": Label("{n} không gian trên bản đồ", "{n} spaces on the map"),
+    "approx_symbol": Label("Vị trí chưa chính xác", "Position not exact"),
+    "popup_more": Label("Chọn để xem chi tiết", "Select for the details"),
+    "selected_layer": Label("Không gian đang chọn", "Selected space"),
+    # List and details
+    "list": Label("Danh sách", "List"),
+    "pick": Label("Chọn một không gian", "Choose a space"),
+    "pick_none": Label("— chưa chọn —", "— none —"),
+    "no_results": Label("Không có không gian nào khớp với lựa chọn.", "No space matches these choices."),
+    "details": Label("Chi tiết", "Details"),
+    "details_empty": Label(
+        "Chọn một không gian trên bản đồ, trong danh sách hoặc ô chọn để xem chi tiết.",
+        "Pick a space on the map, in the list or in the chooser to read its details.",
+    ),
+    "clear_selection": Label("Bỏ chọn", "Clear selection"),
+    "col_name": Label("Tên", "Name"),
+    "col_category": Label("Loại", "Kind"),
+    "col_district": Label("Quận/huyện", "District"),
+    "col_ward_2025": Label("Phường/xã 2025", "2025 ward"),
+    "col_status": Label("Trạng thái", "Status"),
+    "col_events": Label("Sự kiện", "Events"),
+    # Fields of a space
+    "f_category": Label("Loại", "Kind"),
+    "f_address": Label("Địa chỉ", "Address"),
+    "f_district": Label("Quận/huyện (trước 2025)", "District (before 2025)"),
+    "f_ward_2025": Label("Phường/xã (từ 2025)", "Ward or commune (since 2025)"),
+    "f_status": Label("Trạng thái", "Status"),
+    "f_description": Label("Mô tả", "Description"),
+    "f_opening_hours": Label("Giờ mở cửa", "Opening hours"),
+    "f_website": Label("Trang web", "Website"),
+    "f_lead_agency": Label("Đơn vị chủ trì", "Lead agency"),
+    "f_plan_item": Label("Mục kế hoạch", "Plan item"),
+    "f_network": Label("Mạng lưới", "Network"),
+    "f_position": Label("Vị trí", "Position"),
+    "f_events": Label("Sự kiện tại đây", "Events here"),
+    "f_no_events": Label("Chưa có sự kiện nào được ghi nhận.", "No event recorded."),
+    "f_last_verified": Label("Kiểm tra lần cuối", "Last checked"),
+    # Notices
+    "data_error": Label("Không đọc được dữ liệu:", "The data could not be read:"),
+    "param_unknown": Label(
+        "Bỏ qua tham số không rõ trong đường dẫn: {param}",
+        "Ignored an unknown parameter in the link: {param}",
+    ),
+    "param_bad": Label(
+        "Bỏ qua giá trị không hợp lệ trong đường dẫn: {param}={value}",
+        "Ignored an invalid value in the link: {param}={value}",
+    ),
+    "param_unknown_space": Label(
+        "Không tìm thấy không gian “{value}” trong dữ liệu.",
+        "No space “{value}” in the data.",
+    ),
+}
+
+
+def coerce_lang(value: object) -> Lang:
+    """Return `value` if it is a supported language code, else the default (Vietnamese)."""
+    return "en" if value == "en" else DEFAULT_LANG
+
+
+def t(key: str, lang: Lang = DEFAULT_LANG, /, **values: Any) -> str:
+    """Return the interface text `key` in `lang` (the other language if missing), formatted with `values`.
+
+    Parameters
+    ----------
+    key
+        A key of `TEXTS`.
+    lang
+        ``"vi"`` or ``"en"``.
+    **values
+        Replacements for the ``{placeholders}`` of the text.
+
+    Returns
+    -------
+    str
+        Never empty.
+
+    Raises
+    ------
+    KeyError
+        When `key` is not a known text (a programming error, caught by the tests).
+    """
+    text = TEXTS[key].get(lang) or key
+    return text.format(**values) if values else text
+
+
+def label(value: Label, lang: Lang = DEFAULT_LANG) -> str:
+    """Return a schema label in `lang`, falling back to the other language."""
+    return value.get(lang)
+
+
+def space_names(space: Mapping[str, Any], lang: Lang = DEFAULT_LANG) -> tuple[str, str]:
+    """Return a space's name in `lang` and its name in the other language ("" when the same or missing).
+
+    The first is never blank while either name exists.
+    """
+    vi = str(space.get(schema.NAME_VI) or "").strip()
+    en = str(space.get(schema.NAME_EN) or "").strip()
+    first, second = (vi, en) if lang == "vi" else (en, vi)
+    if not first:
+        first, second = second, ""
+    return first, ("" if second == first else second)
+
+
+def unit_label(name: str, lang: Lang = DEFAULT_LANG) -> str:
+    """Return an administrative unit's display name in `lang` (``Hoàn Kiếm District`` in English)."""
+    return admin.unit_label(name, lang) if name else ""

@@ -1,0 +1,754 @@
+"""The folium map of the spaces, its popups and the details of one space, in Vietnamese or English.
+
+The spaces are drawn by one lean layer (:class:`SpacesLayer`): a compact JSON array with a few properties
+per space (id, both names, category, status, precision, address, position) and a short script that makes
+the markers (clustered) and the lines and areas, and builds each popup when it opens. At 10,000 spaces this
+sends well under 200 bytes per space, against about 950 for one `folium.Marker` with its popup per space
+(see ``benchmarks/RESULTS.md``). The full details of a space (description, hours, website, events ...)
+come with its selection (:func:`selection_layer`, :func:`details_html`), or in every popup when the map is
+a self-contained file (``assets="inline"``), where no server is there to ask.
+
+Everything from the data reaches HTML escaped (``html.escape`` here, ``textContent`` in the script), and a
+website is a link only when it is ``http(s)``.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import logging
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any, Final, Literal
+from urllib.parse import urlsplit
+
+import folium
+import geopandas as gpd
+import pandas as pd
+from branca.element import Element, MacroElement
+from folium.template import Template
+from shapely.geometry import mapping as shape_mapping
+
+from creative_map import assets as vendor
+from creative_map import schema
+from creative_map.i18n import Lang, label, space_names, t, unit_label
+
+__all__ = [
+    "BASEMAPS",
+    "HANOI_CENTRE",
+    "SYMBOLS",
+    "SelectedSpace",
+    "SpacesLayer",
+    "build_map",
+    "details_html",
+    "details_page_html",
+    "focus",
+    "list_frame",
+    "safe_url",
+    "selection_layer",
+    "spaces_payload",
+]
+
+logger = logging.getLogger(__name__)
+
+HANOI_CENTRE: Final = (21.0285, 105.8542)
+"""(lat, lon) of Hoàn Kiếm Lake: where an empty map opens."""
+MAX_ZOOM: Final = 19
+FOCUS_ZOOM: Final = 16
+COORD_DECIMALS: Final = 5
+"""About 1 m: enough for a map, and 4 bytes fewer per coordinate than full precision."""
+
+Basemap = Literal["osm", "light", "none"]
+BASEMAPS: Final[dict[str, tuple[str, str] | None]] = {
+    "osm": (
+        "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+    ),
+    "light": (
+        "https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}{r}.png",
+        '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors '
+        '&copy; <a href="https://carto.com/attributions">CARTO</a>',
+    ),
+    "none": None,
+}
+"""Basemap tiles: the only thing the map loads from outside. The map stays readable without them."""
+
+SYMBOLS: Final[dict[str, str]] = {
+    "public_space": "♣",
+    "heritage": "♜",
+    "education": "✎",
+    "museum": "Ⅲ",
+    "craft_village": "⌂",
+    "creative_business": "✦",
+    "art_space": "♪",
+    "online": "@",
+    "other": "☕",
+    "walking_street": "⚑",
+    "design_centre": "★",
+}
+"""One symbol per category, drawn inside its colour (glyphs the system fonts have: no icon font to fetch)."""
+
+Assets = Literal["static", "inline"]
+Popups = Literal["lean", "full"]
+
+_CSS: Final = """
+.leaflet-container{background:#eef0ea;font-family:"DejaVu Sans","Liberation Sans",sans-serif}
+.cm-pin{background:none;border:none}
+.cm-pin span{display:flex;align-items:center;justify-content:center;box-sizing:border-box;width:24px;height:24px;
+ border-radius:50%;background:var(--cm);color:#fff;border:2px solid #fff;box-shadow:0 1px 3px rgba(0,0,0,.55);
+ font:bold 13px/1 "DejaVu Sans",sans-serif}
+.cm-pin.cm-approx span{background:rgba(255,255,255,.9);color:var(--cm);border:2px dashed var(--cm);opacity:.8}
+.cm-pin.cm-selected span{width:34px;height:34px;font-size:17px;border:3px solid #111;
+ box-shadow:0 0 0 4px rgba(255,255,255,.9),0 2px 6px rgba(0,0,0,.6)}
+.cm-popup{font-size:13px;line-height:1.35;max-width:300px}
+.cm-name{font-weight:700;font-size:15px;margin:0}
+.cm-alt{color:#555;font-style:italic;margin:0 0 4px}
+.cm-meta{margin:4px 0}
+.cm-sym{display:inline-block;width:18px;height:18px;line-height:18px;text-align:center;border-radius:50%;
+ color:#fff;font-size:11px;margin-right:4px;vertical-align:middle}
+.cm-sym.cm-approx{background:#fff!important;border:1px dashed;box-sizing:border-box}
+.cm-prec{color:#8a4b00;margin-top:4px}
+.cm-hint{color:#555;margin-top:6px;font-size:12px}
+.cm-details dl{display:grid;grid-template-columns:max-content 1fr;gap:2px 10px;margin:6px 0}
+.cm-details dt{color:#555}
+.cm-details dd{margin:0;overflow-wrap:anywhere}
+.cm-details ul{margin:4px 0;padding-left:18px}
+.cm-details p.cm-desc{margin:6px 0}
+.cm-legend{background:rgba(255,255,255,.95);padding:6px 8px;border-radius:6px;box-shadow:0 1px 4px rgba(0,0,0,.35);
+ font-size:11px;line-height:1.35;max-width:230px;overflow:auto}
+.cm-legend summary{font-weight:700;cursor:pointer}
+.cm-legend .cm-count{font-weight:700;margin:2px 0}
+.cm-legend ul{list-style:none;margin:4px 0 0;padding:0}
+.cm-legend li.cm-zero{opacity:.45}
+"""
+
+
+# --------------------------------------------------------------------------------------------- text helpers
+
+
+def _e(value: object) -> str:
+    """Escape any value for HTML text or a quoted attribute."""
+    return html.escape("" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value))
+
+
+def _text(value: object) -> str:
+    return "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value).strip()
+
+
+def safe_url(value: object) -> str | None:
+    """Return `value` when it is an ``http(s)`` address with a host, else None (then it is never a link)."""
+    text = _text(value)
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return None
+    if parts.scheme.lower() in ("http", "https") and parts.netloc and not any(c in text for c in "\"'<> \n\t"):
+        return text
+    return None
+
+
+def _script_json(value: object) -> str:
+    """Return `value` as JSON that is safe inside a ``<script>`` element (no ``</script>``, no ``<!--``)."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").replace("\u2028", "\\u2028")
+
+
+def _plan_label(item: str, lang: Lang) -> str:
+    if not item:
+        return ""
+    known = schema.PLAN_ITEMS.get(item)
+    return f"{item} — {label(known, lang)}" if known else item
+
+
+def _vocab(vocab: Mapping[str, schema.Label], value: str, lang: Lang) -> str:
+    known = vocab.get(value)
+    return label(known, lang) if known else value
+
+
+def _category(cat_id: str) -> schema.Category | None:
+    return schema.CATEGORIES.get(cat_id)
+
+
+def _symbol_html(cat_id: str, *, exact: bool = True) -> str:
+    cat = _category(cat_id)
+    colour = cat.colour if cat else "#757575"
+    cls = "cm-sym" if exact else "cm-sym cm-approx"
+    style = f"background:{_e(colour)};border-color:{_e(colour)}" + ("" if exact else f";color:{_e(colour)}")
+    return f'<span class="{cls}" style="{style}" aria-hidden="true">{_e(SYMBOLS.get(cat_id, "●"))}</span>'
+
+
+def _pin_html(cat_id: str) -> str:
+    cat = _category(cat_id)
+    return f'<span style="--cm:{_e(cat.colour if cat else "#757575")}">{_e(SYMBOLS.get(cat_id, "●"))}</span>'
+
+
+# ------------------------------------------------------------------------------------------------ details
+
+
+def _events_of(space_id: str, events: gpd.GeoDataFrame | None) -> list[Mapping[str, Any]]:
+    if events is None or len(events) == 0:
+        return []
+    rows = [row for _, row in events.iterrows() if space_id in (row[schema.SPACE_IDS] or [])]
+    return sorted(rows, key=lambda row: (row[schema.START], row[schema.END]))
+
+
+def details_html(space: Mapping[str, Any], *, lang: Lang = "vi", events: gpd.GeoDataFrame | None = None) -> str:
+    """Return the details of one space as an HTML fragment, every value from the data escaped.
+
+    Parameters
+    ----------
+    space
+        One row of the spaces frame (a `pandas.Series` or a mapping with the schema's columns).
+    lang
+        ``"vi"`` or ``"en"``: the name in that language comes first, the other beneath it.
+    events
+        The events frame; the events at this space are listed.
+
+    Returns
+    -------
+    str
+        ``<div class="cm-details">...</div>``: name, other name, category, address, district, 2025 ward,
+        status, description, opening hours, website (a link only if ``http(s)``, opened in a new tab with
+        ``rel="noopener noreferrer"``), lead agency, plan item, network membership, position precision and
+        events.
+    """
+    first, second = space_names(space, lang)
+    cat_id = _text(space.get(schema.CATEGORY))
+    cat = _category(cat_id)
+    precision = _text(space.get(schema.POSITION_PRECISION)) or "exact"
+    rows: list[tuple[str, str]] = [
+        (
+            t("f_category", lang),
+            _symbol_html(cat_id, exact=precision == "exact") + _e(label(cat.label, lang) if cat else cat_id),
+        ),
+        (t("f_address", lang), _e(space.get(schema.ADDRESS))),
+        (t("f_district", lang), _e(unit_label(_text(space.get(schema.DISTRICT)), lang))),
+        (t("f_ward_2025", lang), _e(unit_label(_text(space.get(schema.WARD_2025)), lang))),
+        (t("f_status", lang), _e(_vocab(schema.STATUSES, _text(space.get(schema.STATUS)), lang))),
+        (t("f_opening_hours", lang), _e(space.get(schema.OPENING_HOURS))),
+    ]
+    website = _text(space.get(schema.WEBSITE))
+    url = safe_url(website)
+    if url:
+        rows.append(
+            (t("f_website", lang), f'<a href="{_e(url)}" target="_blank" rel="noopener noreferrer">{_e(url)}</a>')
+        )
+    elif website:
+        rows.append((t("f_website", lang), _e(website)))
+    rows += [
+        (t("f_lead_agency", lang), _e(space.get(schema.LEAD_AGENCY))),
+        (t("f_plan_item", lang), _e(_plan_label(_text(space.get(schema.PLAN_ITEM)), lang))),
+        (t("f_network", lang), _e(_vocab(schema.NETWORK_MEMBER, _text(space.get(schema.NETWORK_MEMBER_COL)), lang))),
+        (t("f_position", lang), _e(_vocab(schema.PRECISIONS, precision, lang))),
+        (t("f_last_verified", lang), _e(space.get(schema.LAST_VERIFIED))),
+    ]
+    description = schema.Label(_text(space.get(schema.DESCRIPTION_VI)), _text(space.get(schema.DESCRIPTION_EN))).get(
+        lang
+    )
+    parts = [f'<div class="cm-details" lang="{lang}">', f'<p class="cm-name">{_e(first)}</p>']
+    if second:
+        parts.append(f'<p class="cm-alt" lang="{"en" if lang == "vi" else "vi"}">{_e(second)}</p>')
+    if description:
+        parts.append(f'<p class="cm-desc">{_e(description)}</p>')
+    parts.append("<dl>")
+    parts += [f"<dt>{_e(name)}</dt><dd>{value}</dd>" for name, value in rows if value]
+    parts.append("</dl>")
+    parts.append(_events_html(_text(space.get(schema.ID)), events, lang))
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def details_page_html(space: Mapping[str, Any], *, lang: Lang = "vi", events: gpd.GeoDataFrame | None = None) -> str:
+    """Return `details_html` with the style sheet it needs, for a page outside the map (the app's panel)."""
+    return f"<style>{_CSS}</style>{details_html(space, lang=lang, events=events)}"
+
+
+def _events_html(space_id: str, events: gpd.GeoDataFrame | None, lang: Lang) -> str:
+    found = _events_of(space_id, events)
+    head = f'<p class="cm-events-title"><b>{_e(t("f_events", lang))}</b></p>'
+    if not found:
+        return head + f'<p class="cm-no-events">{_e(t("f_no_events", lang))}</p>'
+    items = []
+    for ev in found:
+        name, _ = space_names(ev, lang)
+        when = (
+            _e(ev[schema.START])
+            if ev[schema.START] == ev[schema.END]
+            else f"{_e(ev[schema.START])} – {_e(ev[schema.END])}"
+        )
+        url = safe_url(ev.get(schema.WEBSITE))
+        title = f'<a href="{_e(url)}" target="_blank" rel="noopener noreferrer">{_e(name)}</a>' if url else _e(name)
+        items.append(f"<li>{title} <span class='cm-when'>({when})</span></li>")
+    return head + "<ul>" + "".join(items) + "</ul>"
+
+
+# ----------------------------------------------------------------------------------------------- the layer
+
+
+def spaces_payload(
+    spaces: gpd.GeoDataFrame,
+    *,
+    lang: Lang = "vi",
+    popups: Popups = "lean",
+    events: gpd.GeoDataFrame | None = None,
+) -> dict[str, Any]:
+    """Return the compact data the spaces layer's script draws from.
+
+    Parameters
+    ----------
+    spaces
+        The (filtered) spaces frame.
+    lang
+        Language of the labels.
+    popups
+        ``"lean"``: a few properties per space, the popup built in the browser; ``"full"``: each row also
+        carries its escaped `details_html`.
+    events
+        The events frame (only used with ``popups="full"``).
+
+    Returns
+    -------
+    dict
+        ``c``: categories as ``[colour, label, symbol]``; ``s``: status labels; ``p``: precision labels;
+        ``x``: index of ``exact`` in ``p``; ``t``: texts; ``lang``; ``f``: one row per space,
+        ``[id, name_vi, name_en, category, status, precision, address, lat, lon, geometry or 0(, html)]``
+        (indexes into ``c``, ``s``, ``p``; the geometry, as GeoJSON, only for lines and areas).
+    """
+    cat_ids = list(schema.CATEGORIES)
+    status_ids = list(schema.STATUSES)
+    precision_ids = list(schema.PRECISIONS)
+    cat_index = {c: i for i, c in enumerate(cat_ids)}
+    status_index = {s: i for i, s in enumerate(status_ids)}
+    precision_index = {p: i for i, p in enumerate(precision_ids)}
+    rows: list[list[Any]] = []
+    columns = [
+        spaces[c].tolist()
+        for c in (
+            schema.ID,
+            schema.NAME_VI,
+            schema.NAME_EN,
+            schema.CATEGORY,
+            schema.STATUS,
+            schema.POSITION_PRECISION,
+            schema.ADDRESS,
+            schema.REP_LAT,
+            schema.REP_LON,
+        )
+    ]
+    geom_types = spaces.geometry.geom_type.tolist()
+    geometries = spaces.geometry.tolist()
+    for i, (sid, name_vi, name_en, cat, status, precision, address, lat, lon) in enumerate(zip(*columns, strict=True)):
+        geometry: Any = 0
+        if geom_types[i] != "Point":
+            geometry = _rounded(shape_mapping(geometries[i]))
+        row = [
+            sid,
+            _text(name_vi),
+            _text(name_en),
+            cat_index.get(cat, cat_index["other"]),
+            status_index.get(status, 0),
+            precision_index.get(precision, precision_index["ward"]),
+            _text(address),
+            round(float(lat), COORD_DECIMALS),
+            round(float(lon), COORD_DECIMALS),
+            geometry,
+        ]
+        if popups == "full":
+            row.append(details_html(spaces.iloc[i], lang=lang, events=events))
+        rows.append(row)
+    return {
+        "lang": lang,
+        "c": [
+            [c.colour, label(c.label, lang), SYMBOLS.get(c.id, "●"), _pin_html(c.id)]
+            for c in schema.CATEGORIES.values()
+        ],
+        "s": [label(schema.STATUSES[s], lang) for s in status_ids],
+        "p": [label(schema.PRECISIONS[p], lang) for p in precision_ids],
+        "x": precision_index["exact"],
+        "t": {"more": t("popup_more", lang)},
+        "f": rows,
+    }
+
+
+def _rounded(geojson: Any) -> Any:
+    if isinstance(geojson, dict):
+        return {k: _rounded(v) for k, v in geojson.items()}
+    if isinstance(geojson, list | tuple):
+        return [_rounded(v) for v in geojson]
+    if isinstance(geojson, float):
+        return round(geojson, COORD_DECIMALS)
+    return geojson
+
+
+class SpacesLayer(MacroElement):  # type: ignore[misc]
+    """All the spaces in one layer: clustered markers for points, paths for lines and areas.
+
+    The script reads the compact rows of `spaces_payload`, sets ``feature.properties.id`` on every layer
+    (so a click reports the space's id, see the app), and writes the number of spaces drawn into the map
+    container's ``data-cm-count`` attribute.
+    """
+
+    _template = Template(
+        """
+{% macro header(this, kwargs) %}<style>{{ this.css }}</style>{% endmacro %}
+{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = (function (map) {
+  var D = {{ this.payload }};
+  var cats = D.c, full = D.f.length && D.f[0].length > 10;
+  var points = L.markerClusterGroup({chunkedLoading: true, showCoverageOnHover: false, maxClusterRadius: 45,
+    spiderfyOnMaxZoom: true, disableClusteringAtZoom: 19});
+  var shapes = L.featureGroup();
+  var icons = {}, markers = [];
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) { e.className = cls; }
+    if (text) { e.textContent = text; }
+    return e;
+  }
+  function icon(ci, exact) {
+    var k = ci + (exact ? "e" : "a");
+    if (!icons[k]) {
+      icons[k] = L.divIcon({className: "cm-pin" + (exact ? "" : " cm-approx"), html: cats[ci][3],
+        iconSize: [24, 24], iconAnchor: [12, 12], popupAnchor: [0, -10]});
+    }
+    return icons[k];
+  }
+  function names(r) {
+    var a = D.lang === "en" ? (r[2] || r[1]) : (r[1] || r[2]);
+    var b = D.lang === "en" ? r[1] : r[2];
+    return [a, b && b !== a ? b : ""];
+  }
+  function popup(r) {
+    var box = el("div", "cm-popup");
+    if (full) { box.innerHTML = r[10]; return box; }
+    var n = names(r), exact = r[5] === D.x;
+    box.appendChild(el("p", "cm-name", n[0]));
+    if (n[1]) { box.appendChild(el("p", "cm-alt", n[1])); }
+    var meta = el("div", "cm-meta"), sym = el("span", "cm-sym" + (exact ? "" : " cm-approx"), cats[r[3]][2]);
+    sym.style.background = cats[r[3]][0]; sym.style.borderColor = cats[r[3]][0];
+    if (!exact) { sym.style.color = cats[r[3]][0]; }
+    meta.appendChild(sym);
+    meta.appendChild(document.createTextNode(cats[r[3]][1] + " · " + D.s[r[4]]));
+    box.appendChild(meta);
+    if (r[6]) { box.appendChild(el("div", "cm-addr", r[6])); }
+    if (!exact) { box.appendChild(el("div", "cm-prec", D.p[r[5]])); }
+    box.appendChild(el("div", "cm-hint", D.t.more));
+    return box;
+  }
+  D.f.forEach(function (r) {
+    var feature = {type: "Feature", properties: {id: r[0]}}, layer, exact = r[5] === D.x, colour = cats[r[3]][0];
+    if (r[9]) {
+      feature.geometry = r[9];
+      layer = L.geoJSON(feature, {style: {color: colour, weight: 5, opacity: exact ? 0.9 : 0.6,
+        dashArray: exact ? null : "8 6", fillColor: colour, fillOpacity: exact ? 0.25 : 0.12,
+        className: "cm-shape"}});
+      shapes.addLayer(layer);
+    } else {
+      var title = names(r)[0];
+      layer = L.marker([r[7], r[8]], {icon: icon(r[3], exact), title: title, alt: title, riseOnHover: true});
+      layer.feature = feature;
+      markers.push(layer);
+    }
+    layer.bindPopup(function () { return popup(r); }, {maxWidth: 320, minWidth: 200});
+  });
+  points.addLayers(markers);
+  var group = L.featureGroup([shapes, points]);
+  group.cmCount = D.f.length;
+  map.getContainer().setAttribute("data-cm-count", String(D.f.length));
+  return group;
+})({{ this._parent.get_name() }});
+{{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, payload: Mapping[str, Any], *, name: str = "spaces") -> None:
+        super().__init__()
+        self._name = "SpacesLayer"
+        self.layer_name = name
+        self.payload = _script_json(payload)
+        self.css = _CSS
+
+
+class Legend(MacroElement):  # type: ignore[misc]
+    """The legend: a Leaflet control (so it works in the app and in an exported file alike)."""
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = L.control({position: "bottomleft"});
+{{ this.get_name() }}.onAdd = function (map) {
+  var box = L.DomUtil.create("details", "cm-legend");
+  box.innerHTML = {{ this.html }};
+  box.open = map.getSize().x >= 600;
+  box.style.maxHeight = Math.max(120, map.getSize().y - 90) + "px";
+  L.DomEvent.disableClickPropagation(box);
+  L.DomEvent.disableScrollPropagation(box);
+  return box;
+};
+{{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, inner_html: str) -> None:
+        super().__init__()
+        self._name = "Legend"
+        self.html = _script_json(inner_html)
+
+
+def legend_html(spaces: gpd.GeoDataFrame, *, lang: Lang = "vi", boundaries_label: str = "") -> str:
+    """Return the legend's inner HTML: the count, one line per category with its count, the precision key."""
+    counts = spaces[schema.CATEGORY].value_counts().to_dict() if len(spaces) else {}
+    items = []
+    for cat in schema.CATEGORIES.values():
+        n = int(counts.get(cat.id, 0))
+        cls = ' class="cm-zero"' if n == 0 else ""
+        items.append(
+            f'<li{cls} data-category="{_e(cat.id)}">{_symbol_html(cat.id)}{_e(label(cat.label, lang))} ({n})</li>'
+        )
+    items.append(f"<li>{_symbol_html('other', exact=False)}{_e(t('approx_symbol', lang))}</li>")
+    extra = f'<p class="cm-bnd">{_e(boundaries_label)}</p>' if boundaries_label else ""
+    return (
+        f"<summary>{_e(t('legend', lang))}</summary>"
+        f'<p class="cm-count">{_e(t("on_map", lang, n=len(spaces)))}</p>'
+        f"<ul>{''.join(items)}</ul>{extra}"
+    )
+
+
+class SelectedSpace(MacroElement):  # type: ignore[misc]
+    """The selected space, drawn above the others, with its full popup opened when it is added to the map."""
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = (function () {
+  var span = document.createElement("span");
+  span.textContent = {{ this.symbol }};
+  span.style.setProperty("--cm", {{ this.colour }});
+  var marker = L.marker({{ this.location }}, {zIndexOffset: 10000, title: {{ this.title }}, alt: {{ this.title }},
+    icon: L.divIcon({className: "cm-pin cm-selected" + ({{ this.exact }} ? "" : " cm-approx"), html: span,
+    iconSize: [34, 34], iconAnchor: [17, 17], popupAnchor: [0, -14]})});
+  marker.feature = {type: "Feature", properties: {id: {{ this.space_id }}}};
+  var box = document.createElement("div");
+  box.className = "cm-popup cm-popup-full";
+  box.innerHTML = {{ this.html }};
+  marker.bindPopup(box, {maxWidth: 340, minWidth: 220, autoPanPadding: [20, 20]});
+  marker.on("add", function () { marker.openPopup(); });
+  return marker;
+})();
+{{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, space: Mapping[str, Any], *, lang: Lang, events: gpd.GeoDataFrame | None) -> None:
+        super().__init__()
+        self._name = "SelectedSpace"
+        cat_id = _text(space.get(schema.CATEGORY))
+        cat = _category(cat_id)
+        self.location = json.dumps([round(float(space[schema.REP_LAT]), 6), round(float(space[schema.REP_LON]), 6)])
+        self.symbol = _script_json(SYMBOLS.get(cat_id, "●"))
+        self.colour = _script_json(cat.colour if cat else "#757575")
+        self.exact = "true" if _text(space.get(schema.POSITION_PRECISION)) == "exact" else "false"
+        self.title = _script_json(space_names(space, lang)[0])
+        self.space_id = _script_json(_text(space.get(schema.ID)))
+        self.html = _script_json(details_html(space, lang=lang, events=events))
+
+
+def _row(spaces: gpd.GeoDataFrame, space_id: str | None) -> pd.Series | None:
+    if not space_id or len(spaces) == 0:
+        return None
+    hits = spaces.index[spaces[schema.ID] == space_id]
+    return spaces.loc[hits[0]] if len(hits) else None
+
+
+def selection_layer(
+    spaces: gpd.GeoDataFrame, selected_id: str | None, *, lang: Lang = "vi", events: gpd.GeoDataFrame | None = None
+) -> folium.FeatureGroup | None:
+    """Return a feature group holding the selected space with its full popup (opened), or None.
+
+    The app hands it to ``st_folium(feature_group_to_add=...)``, which adds it to the drawn map without
+    reloading it; `build_map` adds it to the map itself.
+    """
+    space = _row(spaces, selected_id)
+    if space is None:
+        return None
+    group = folium.FeatureGroup(name=t("selected_layer", lang), control=False)
+    group.add_child(SelectedSpace(space, lang=lang, events=events))
+    return group
+
+
+def focus(spaces: gpd.GeoDataFrame, selected_id: str | None) -> tuple[tuple[float, float] | None, int | None]:
+    """Return ((lat, lon), zoom) to show the selected space, or (None, None) when there is none."""
+    space = _row(spaces, selected_id)
+    if space is None:
+        return None, None
+    return (float(space[schema.REP_LAT]), float(space[schema.REP_LON])), FOCUS_ZOOM
+
+
+# ------------------------------------------------------------------------------------------------- the map
+
+
+def _new_map(spaces: gpd.GeoDataFrame, *, basemap: str, lang: Lang, fit: bool = True) -> folium.Map:
+    if basemap not in BASEMAPS:
+        raise ValueError(f"`basemap` must be one of {', '.join(BASEMAPS)}, not {basemap!r}")
+    m = folium.Map(location=HANOI_CENTRE, zoom_start=11, tiles=None, max_zoom=MAX_ZOOM, control_scale=True)
+    tiles = BASEMAPS[basemap]
+    if tiles is not None:
+        url, attr = tiles
+        folium.TileLayer(
+            url, attr=attr, name=t(f"basemap_{basemap}", lang), max_zoom=MAX_ZOOM, max_native_zoom=19
+        ).add_to(m)
+    if fit and len(spaces):
+        min_lon, min_lat, max_lon, max_lat = (float(v) for v in spaces.total_bounds)
+        m.fit_bounds([[min_lat, min_lon], [max_lat, max_lon]], max_zoom=FOCUS_ZOOM, padding=(20, 20))
+    return m
+
+
+def _use_assets(m: folium.Map, *, assets: Assets, static_url: str) -> None:
+    """Point the map at Leaflet and markercluster served by the app, or inline them into the page."""
+    names = ("leaflet", "markercluster")
+    if assets == "static":
+        m.default_js = vendor.js_urls(static_url, names=names)
+        m.default_css = vendor.css_urls(static_url, names=names)
+        return
+    if assets != "inline":
+        raise ValueError(f"`assets` must be 'static' or 'inline', not {assets!r}")
+    m.default_js = []
+    m.default_css = []
+    inline = "".join(f"<style>{vendor.inline_css(n)}</style>" for n in names) + "".join(
+        f"<script>{vendor.inline_js(n)}</script>" for n in names
+    )
+    m.get_root().header.add_child(Element(inline), name="creative_map_vendor")
+
+
+def _add_boundaries(m: folium.Map, boundaries: gpd.GeoDataFrame, *, lang: Lang) -> str:
+    """Draw the unit boundaries (under the spaces) and return the layer's label for the legend."""
+    approximate = bool(boundaries["approximate"].any()) if "approximate" in boundaries else False
+    level_names = boundaries["name"].astype(str).tolist()
+    kind = (
+        "boundaries_district"
+        if level_names and level_names[0].startswith(("Quận", "Huyện", "Thị xã"))
+        else ("boundaries_ward_2025")
+    )
+    name = t(kind, lang) + (f" ({t('approximate', lang)})" if approximate else "")
+    frame = gpd.GeoDataFrame(
+        {"label": [unit_label(n, lang) + (f" ({t('approximate', lang)})" if approximate else "") for n in level_names]},
+        geometry=boundaries.geometry.to_crs(schema.CRS).values,
+        crs=schema.CRS,
+    )
+    folium.GeoJson(
+        frame,
+        name=name,
+        style_function=lambda _: {
+            "color": "#37474f",
+            "weight": 1.2,
+            "opacity": 0.8,
+            "fillColor": "#90a4ae",
+            "fillOpacity": 0.06,
+            "dashArray": "4 3" if approximate else None,
+        },
+        tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False),
+        highlight_function=lambda _: {"weight": 2.5, "fillOpacity": 0.15},
+        smooth_factor=1.0,
+    ).add_to(m)
+    return name + (". " + t("approximate_note", lang) if approximate else "")
+
+
+def build_map(
+    spaces: gpd.GeoDataFrame,
+    *,
+    lang: Lang = "vi",
+    events: gpd.GeoDataFrame | None = None,
+    boundaries: gpd.GeoDataFrame | None = None,
+    selected_id: str | None = None,
+    basemap: str = "osm",
+    assets: Assets = "static",
+    popups: Popups | None = None,
+    static_url: str = vendor.DEFAULT_STATIC_URL,
+) -> folium.Map:
+    """Return the folium map of `spaces`: the spaces layer, its legend, the boundary layer and a layer switch.
+
+    Parameters
+    ----------
+    spaces
+        The spaces to draw: `creative_map.query.filter_spaces`' result (the input is not changed).
+    lang
+        ``"vi"`` (default) or ``"en"``, for every label, the legend and the popups.
+    events
+        The events frame: listed in the popups that carry full details.
+    boundaries
+        A frame from `creative_map.boundaries.load_boundaries` (columns name, code, approximate, geometry);
+        drawn under the spaces, marked approximate when it is. None: no boundary layer.
+    selected_id
+        A space to highlight, open and centre on.
+    basemap
+        ``"osm"``, ``"light"`` or ``"none"`` (no tiles: the map still draws, on a plain background).
+    assets
+        ``"static"``: Leaflet and markercluster from the app's static URLs (`static_url`); ``"inline"``:
+        their text inside the page, so the HTML works from ``file://`` with no network.
+    popups
+        ``"lean"`` (a few properties per space; details with the selection) or ``"full"`` (every popup
+        with all details). Default: full for inline pages, lean otherwise.
+    static_url
+        Where the app serves ``static/vendor/``.
+
+    Returns
+    -------
+    folium.Map
+        Render it with ``m.get_root().render()`` or hand it to ``st_folium``.
+    """
+    popups = popups or ("full" if assets == "inline" else "lean")
+    centre, zoom = focus(spaces, selected_id)
+    m = _new_map(spaces, basemap=basemap, lang=lang, fit=centre is None)
+    if centre is not None:
+        m.location = list(centre)
+        m.options["zoom"] = zoom
+    _use_assets(m, assets=assets, static_url=static_url)
+    boundaries_label = ""
+    if boundaries is not None and len(boundaries):
+        boundaries_label = _add_boundaries(m, boundaries, lang=lang)
+    layer = SpacesLayer(spaces_payload(spaces, lang=lang, popups=popups, events=events))
+    m.add_child(layer)
+    m.add_child(Legend(legend_html(spaces, lang=lang, boundaries_label=boundaries_label)))
+    group = selection_layer(spaces, selected_id, lang=lang, events=events)
+    if group is not None:
+        group.add_to(m)
+    if boundaries is not None and len(boundaries):
+        folium.LayerControl(collapsed=True).add_to(m)
+    return m
+
+
+# -------------------------------------------------------------------------------------------------- the list
+
+
+def list_frame(spaces: gpd.GeoDataFrame, *, lang: Lang = "vi", events: gpd.GeoDataFrame | None = None) -> pd.DataFrame:
+    """Return the table of `spaces` for the list view, in their order, with labels in `lang`.
+
+    Columns: name (in `lang`), kind, district, 2025 ward, status, number of events; the index is the
+    space's id.
+    """
+    event_counts: dict[str, int] = {}
+    if events is not None and len(events):
+        for ids in events[schema.SPACE_IDS]:
+            for sid in ids or []:
+                event_counts[sid] = event_counts.get(sid, 0) + 1
+    frame = pd.DataFrame(
+        {
+            t("col_name", lang): [space_names(row, lang)[0] for row in _records(spaces)],
+            t("col_category", lang): [
+                _vocab({k: c.label for k, c in schema.CATEGORIES.items()}, c, lang) for c in spaces[schema.CATEGORY]
+            ],
+            t("col_district", lang): [unit_label(_text(d), lang) for d in spaces[schema.DISTRICT]],
+            t("col_ward_2025", lang): [unit_label(_text(w), lang) for w in spaces[schema.WARD_2025]],
+            t("col_status", lang): [_vocab(schema.STATUSES, s, lang) for s in spaces[schema.STATUS]],
+            t("col_events", lang): [event_counts.get(sid, 0) for sid in spaces[schema.ID]],
+        },
+        index=pd.Index(spaces[schema.ID].tolist(), name=schema.ID),
+    )
+    return frame
+
+
+def _records(spaces: gpd.GeoDataFrame) -> Sequence[Mapping[str, Any]]:
+    return spaces[[schema.NAME_VI, schema.NAME_EN]].to_dict("records")  # type: ignore[return-value]

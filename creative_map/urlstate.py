@@ -1,0 +1,344 @@
+"""The view in the page address: filters, language, search, selected space and display choices.
+
+``parse_params`` turns query parameters (each a list of values, as ``st.query_params.get_all`` gives
+them) into a :class:`ViewState`, ignoring what it does not understand and saying so in a :class:`Notice`;
+``to_params`` writes a state back, leaving defaults out, so that opening the link reproduces the view.
+``widget_values`` and ``state_from_widgets`` map the state to the app's widget values and back (the widget
+keys are the parameter names). No Streamlit here: the app passes plain mappings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Final, Literal
+
+from creative_map import admin, schema
+from creative_map.i18n import DEFAULT_LANG, Lang, t
+from creative_map.query import Filter
+
+__all__ = [
+    "PARAMS",
+    "Notice",
+    "ViewState",
+    "notice_text",
+    "parse_params",
+    "state_from_widgets",
+    "to_params",
+    "widget_values",
+]
+
+UnitSet = Literal["district", "ward_2025"]
+BoundaryLayer = Literal["none", "district", "ward_2025"]
+
+LANG: Final = "lang"
+SEARCH: Final = "q"
+UNITS: Final = "units"
+DISTRICT: Final = "district"
+WARD: Final = "ward"
+CATEGORY: Final = "cat"
+STATUS: Final = "status"
+MEMBER: Final = "member"
+PLAN: Final = "plan"
+EVENT_FROM: Final = "from"
+EVENT_TO: Final = "to"
+SELECTED: Final = "sel"
+BASEMAP: Final = "basemap"
+LAYER: Final = "layer"
+
+PARAMS: Final = (
+    LANG,
+    SEARCH,
+    UNITS,
+    DISTRICT,
+    WARD,
+    CATEGORY,
+    STATUS,
+    MEMBER,
+    PLAN,
+    EVENT_FROM,
+    EVENT_TO,
+    SELECTED,
+    BASEMAP,
+    LAYER,
+)
+"""Every parameter the app reads; anything else in a link is ignored with a notice."""
+
+BASEMAPS: Final = ("osm", "light", "none")
+LAYERS: Final = ("none", "district", "ward_2025")
+MAX_SEARCH: Final = 200
+_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass(frozen=True)
+class ViewState:
+    """What a person sees: the filter, the language, the selected space and the display choices."""
+
+    filter: Filter = field(default_factory=Filter)
+    lang: Lang = DEFAULT_LANG
+    selected: str | None = None
+    units: UnitSet = "district"
+    """Which set of units the person filters by (the other set's choices are not used)."""
+    basemap: str = "osm"
+    layer: BoundaryLayer = "none"
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A parameter that was ignored: `kind` is ``unknown`` (not a parameter) or ``bad`` (a bad value)."""
+
+    kind: Literal["unknown", "bad", "unknown_space"]
+    param: str
+    value: str = ""
+
+
+def notice_text(notice: Notice, lang: Lang = DEFAULT_LANG) -> str:
+    """Return the notice as a sentence in `lang`."""
+    key = {"unknown": "param_unknown", "bad": "param_bad", "unknown_space": "param_unknown_space"}[notice.kind]
+    return t(key, lang, param=notice.param, value=notice.value[:80])
+
+
+def _values(params: Mapping[str, str | Sequence[str]], name: str) -> list[str]:
+    raw = params.get(name, [])
+    items = [raw] if isinstance(raw, str) else list(raw)
+    out: list[str] = []
+    for item in items:
+        out += [part.strip() for part in str(item).split(",") if part.strip()]
+    return out
+
+
+def _single(params: Mapping[str, str | Sequence[str]], name: str) -> str | None:
+    raw = params.get(name)
+    if raw is None:
+        return None
+    items = [raw] if isinstance(raw, str) else list(raw)
+    return str(items[-1]).strip() if items else None
+
+
+def _plan_ok(value: str) -> bool:
+    return any(item == value or item.startswith(value + ".") for item in schema.PLAN_ITEMS)
+
+
+def _date(value: str | None, name: str, notices: list[Notice]) -> str | None:
+    if not value:
+        return None
+    if _DATE.match(value):
+        try:
+            return dt.date.fromisoformat(value).isoformat()
+        except ValueError:
+            pass
+    notices.append(Notice("bad", name, value))
+    return None
+
+
+def _resolved(values: list[str], name: str, resolve: Any, notices: list[Notice]) -> tuple[str, ...]:
+    out: list[str] = []
+    for value in values:
+        try:
+            canonical = resolve(value).name
+        except ValueError:
+            notices.append(Notice("bad", name, value))
+            continue
+        if canonical not in out:
+            out.append(canonical)
+    return tuple(out)
+
+
+def _vocab(values: list[str], name: str, vocab: Mapping[str, Any], notices: list[Notice]) -> tuple[str, ...]:
+    out: list[str] = []
+    for value in values:
+        if value in vocab:
+            if value not in out:
+                out.append(value)
+        else:
+            notices.append(Notice("bad", name, value))
+    return tuple(out)
+
+
+def parse_params(
+    params: Mapping[str, str | Sequence[str]], *, space_ids: set[str] | None = None
+) -> tuple[ViewState, list[Notice]]:
+    """Read the view from query parameters; never raises on what a link holds.
+
+    Parameters
+    ----------
+    params
+        Parameter name -> its values (a list, or one string). Several values of a list parameter may also
+        be given comma-separated.
+    space_ids
+        The ids of the loaded spaces: a selected id that is none of them is dropped with a notice.
+
+    Returns
+    -------
+    tuple
+        The state, and one `Notice` per parameter or value that was ignored.
+    """
+    notices: list[Notice] = [Notice("unknown", name) for name in params if name not in PARAMS]
+
+    lang_value = _single(params, LANG)
+    lang: Lang = DEFAULT_LANG
+    if lang_value in ("vi", "en"):
+        lang = lang_value  # type: ignore[assignment]
+    elif lang_value is not None:
+        notices.append(Notice("bad", LANG, lang_value))
+
+    units: UnitSet = "district"
+    units_value = _single(params, UNITS)
+    if units_value == "ward_2025":
+        units = "ward_2025"
+    elif units_value not in (None, "district"):
+        notices.append(Notice("bad", UNITS, str(units_value)))
+
+    districts = _resolved(_values(params, DISTRICT), DISTRICT, admin.resolve_district, notices)
+    wards = _resolved(_values(params, WARD), WARD, admin.resolve_ward_2025, notices)
+    if units == "district" and wards:
+        notices += [Notice("bad", WARD, w) for w in wards]
+        wards = ()
+    if units == "ward_2025" and districts:
+        notices += [Notice("bad", DISTRICT, d) for d in districts]
+        districts = ()
+
+    search = _single(params, SEARCH) or ""
+    if len(search) > MAX_SEARCH:
+        notices.append(Notice("bad", SEARCH, search))
+        search = search[:MAX_SEARCH]
+
+    plan_items: list[str] = []
+    for value in _values(params, PLAN):
+        if _plan_ok(value):
+            plan_items.append(value)
+        else:
+            notices.append(Notice("bad", PLAN, value))
+
+    start = _date(_single(params, EVENT_FROM), EVENT_FROM, notices)
+    end = _date(_single(params, EVENT_TO), EVENT_TO, notices)
+    if start and end and start > end:
+        notices.append(Notice("bad", EVENT_TO, end))
+        end = None
+
+    flt = Filter(
+        districts=districts,
+        wards_2025=wards,
+        categories=_vocab(_values(params, CATEGORY), CATEGORY, schema.CATEGORIES, notices),
+        statuses=_vocab(_values(params, STATUS), STATUS, schema.STATUSES, notices),
+        network_members=_vocab(_values(params, MEMBER), MEMBER, schema.NETWORK_MEMBER, notices),
+        plan_items=tuple(dict.fromkeys(plan_items)),
+        search=search,
+        event_start=start,
+        event_end=end,
+    )
+
+    selected = _single(params, SELECTED) or None
+    if selected is not None and not _ID.match(selected):
+        notices.append(Notice("bad", SELECTED, selected))
+        selected = None
+    elif selected is not None and space_ids is not None and selected not in space_ids:
+        notices.append(Notice("unknown_space", SELECTED, selected))
+        selected = None
+
+    basemap = _single(params, BASEMAP) or "osm"
+    if basemap not in BASEMAPS:
+        notices.append(Notice("bad", BASEMAP, basemap))
+        basemap = "osm"
+    layer_value = _single(params, LAYER) or "none"
+    layer: BoundaryLayer = "none"
+    if layer_value in LAYERS:
+        layer = layer_value  # type: ignore[assignment]
+    else:
+        notices.append(Notice("bad", LAYER, layer_value))
+
+    state = ViewState(filter=flt, lang=lang, selected=selected, units=units, basemap=basemap, layer=layer)
+    return state, notices
+
+
+def to_params(state: ViewState) -> dict[str, str | list[str]]:
+    """Return the query parameters of `state`, defaults left out (an empty dict for the default view)."""
+    flt = state.filter
+    out: dict[str, str | list[str]] = {}
+    if state.lang != DEFAULT_LANG:
+        out[LANG] = state.lang
+    if flt.search.strip():
+        out[SEARCH] = flt.search.strip()
+    if state.units != "district":
+        out[UNITS] = state.units
+    for name, values in (
+        (DISTRICT, flt.districts),
+        (WARD, flt.wards_2025),
+        (CATEGORY, flt.categories),
+        (STATUS, flt.statuses),
+        (MEMBER, flt.network_members),
+        (PLAN, flt.plan_items),
+    ):
+        if values:
+            out[name] = list(values)
+    if flt.event_start:
+        out[EVENT_FROM] = flt.event_start
+    if flt.event_end:
+        out[EVENT_TO] = flt.event_end
+    if state.selected:
+        out[SELECTED] = state.selected
+    if state.basemap != "osm":
+        out[BASEMAP] = state.basemap
+    if state.layer != "none":
+        out[LAYER] = state.layer
+    return out
+
+
+def widget_values(state: ViewState) -> dict[str, Any]:
+    """Return the value of each app widget (keyed by parameter name) that shows `state`."""
+    flt = state.filter
+    return {
+        LANG: state.lang,
+        SEARCH: flt.search,
+        UNITS: state.units,
+        DISTRICT: list(flt.districts),
+        WARD: list(flt.wards_2025),
+        CATEGORY: list(flt.categories),
+        STATUS: list(flt.statuses),
+        MEMBER: list(flt.network_members),
+        PLAN: list(flt.plan_items),
+        EVENT_FROM: dt.date.fromisoformat(flt.event_start) if flt.event_start else None,
+        EVENT_TO: dt.date.fromisoformat(flt.event_end) if flt.event_end else None,
+        SELECTED: state.selected,
+        BASEMAP: state.basemap,
+        LAYER: state.layer,
+    }
+
+
+def _iso(value: object) -> str | None:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value) if value else None
+
+
+def state_from_widgets(values: Mapping[str, Any]) -> ViewState:
+    """Return the state the app's widgets show (the inverse of `widget_values`; missing keys: defaults)."""
+    units: UnitSet = "ward_2025" if values.get(UNITS) == "ward_2025" else "district"
+    start, end = _iso(values.get(EVENT_FROM)), _iso(values.get(EVENT_TO))
+    if start and end and start > end:
+        start, end = end, start
+    flt = Filter(
+        districts=tuple(values.get(DISTRICT) or ()) if units == "district" else (),
+        wards_2025=tuple(values.get(WARD) or ()) if units == "ward_2025" else (),
+        categories=tuple(values.get(CATEGORY) or ()),
+        statuses=tuple(values.get(STATUS) or ()),
+        network_members=tuple(values.get(MEMBER) or ()),
+        plan_items=tuple(values.get(PLAN) or ()),
+        search=str(values.get(SEARCH) or "")[:MAX_SEARCH],
+        event_start=start,
+        event_end=end,
+    )
+    lang: Lang = "en" if values.get(LANG) == "en" else DEFAULT_LANG
+    basemap = values.get(BASEMAP) if values.get(BASEMAP) in BASEMAPS else "osm"
+    layer: BoundaryLayer = values.get(LAYER) if values.get(LAYER) in LAYERS else "none"  # type: ignore[assignment]
+    return ViewState(
+        filter=flt,
+        lang=lang,
+        selected=values.get(SELECTED) or None,
+        units=units,
+        basemap=str(basemap),
+        layer=layer,
+    )

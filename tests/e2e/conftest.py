@@ -1,0 +1,244 @@
+"""End-to-end fixtures: the real app (`streamlit run`) in Debian's Chromium, driven by Playwright.
+
+Every request that leaves 127.0.0.1 is aborted (and recorded), so a passing test proves the page needs no
+third-party server: only basemap tiles are ever asked for outside, and the map draws without them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+from ..conftest import ROOT, collection, make_space
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+START_TIMEOUT_S = 60.0
+
+
+def e2e_spaces() -> dict[str, Any]:
+    """Five spaces: three in Hoàn Kiếm, the Temple of Literature, and one whose name is HTML."""
+    return collection(
+        make_space(),
+        make_space(
+            105.8535,
+            21.0318,
+            id="nha-hat-mua-roi-thang-long",
+            name_vi="Nhà hát Múa rối Thăng Long",
+            name_en="Thang Long Water Puppet Theatre",
+            category="art_space",
+            plan_item="3.1.2.b",
+            network_member="yes",
+        ),
+        make_space(
+            105.8470,
+            21.0300,
+            id="phong-tranh-cu",
+            name_vi="Phòng tranh Cũ",
+            name_en="Old Gallery",
+            category="other",
+            status="closed",
+            plan_item="",
+            position_precision="street",
+        ),
+        make_space(
+            105.835556,
+            21.028611,
+            id="van-mieu-quoc-tu-giam",
+            name_vi="Văn Miếu – Quốc Tử Giám",
+            name_en="Temple of Literature",
+            category="heritage",
+            address="58 Quốc Tử Giám",
+            district="Quận Đống Đa",
+            ward_2025="Phường Văn Miếu - Quốc Tử Giám",
+            website="http://vanmieu.gov.vn",
+            plan_item="3.1.2.b",
+        ),
+        make_space(
+            105.8500,
+            21.0270,
+            id="html-name",
+            name_vi="<img src=x onerror=\"document.title='pwned'\"><b>Xưởng</b>",
+            name_en="<script>document.title='pwned'</script>Workshop",
+            category="museum",
+            plan_item="",
+            position_precision="ward",
+        ),
+    )
+
+
+def e2e_events() -> dict[str, Any]:
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "geometry": None,
+                "properties": {
+                    "id": "le-hoi-van-mieu",
+                    "name_vi": "Lễ hội thư pháp",
+                    "name_en": "Calligraphy festival",
+                    "start": "2026-01-10",
+                    "end": "2026-01-12",
+                    "space_ids": ["van-mieu-quoc-tu-giam"],
+                    "sources": ["https://example.org/festival"],
+                },
+            }
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def e2e_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("e2e-data")
+    (folder / "spaces.geojson").write_text(json.dumps(e2e_spaces(), ensure_ascii=False), encoding="utf-8")
+    (folder / "events.geojson").write_text(json.dumps(e2e_events(), ensure_ascii=False), encoding="utf-8")
+    return folder / "spaces.geojson"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:  # local only
+            return bool(response.status == 200)
+    except OSError:
+        return False
+
+
+def start_app(data: Path, log: Path) -> tuple[subprocess.Popen[bytes], str]:
+    """Start ``streamlit run app.py`` on a free port with `data`; return the process and its URL when healthy."""
+    port = _free_port()
+    env = {**os.environ, "CREATIVE_MAP_DATA": str(data)}
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(ROOT / "app.py"),
+        "--server.headless=true",
+        f"--server.port={port}",
+        "--server.address=127.0.0.1",
+        "--browser.gatherUsageStats=false",
+        "--server.fileWatcherType=none",
+    ]
+    out = log.open("wb")
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited with {proc.returncode}: {log.read_text(errors='replace')[-2000:]}")
+        if _healthy(url):
+            return proc, url
+        time.sleep(0.2)  # polling a process that is starting, not waiting in a test
+    stop_app(proc)
+    raise RuntimeError(f"streamlit did not answer on {url} within {START_TIMEOUT_S} s")
+
+
+def stop_app(proc: subprocess.Popen[bytes]) -> None:
+    """Stop the server by its process id (its own process group: nothing else is touched)."""
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def app_url(e2e_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app on the e2e fixture data."""
+    proc, url = start_app(e2e_data, tmp_path_factory.mktemp("logs") / "streamlit.log")
+    try:
+        yield url
+    finally:
+        stop_app(proc)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    with playwright_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+class Blocked(list[str]):
+    """The URLs the page asked for outside this machine (all aborted)."""
+
+    def non_tiles(self) -> list[str]:
+        from creative_map.mapping import BASEMAPS
+
+        tile_hosts = {urlsplit(v[0].replace("{s}", "a")).hostname for v in BASEMAPS.values() if v}
+        tile_hosts |= {h.replace("a.", f"{s}.", 1) for h in tile_hosts if h for s in "bcd"}
+        return [u for u in self if urlsplit(u).hostname not in tile_hosts]
+
+
+def _guard(page: Any, blocked: Blocked) -> None:
+    def handle(route: Any) -> None:
+        url = route.request.url
+        parts = urlsplit(url)
+        if parts.scheme in ("http", "https", "ws", "wss") and parts.hostname not in LOCAL_HOSTS:
+            blocked.append(url)
+            route.abort()
+        else:
+            route.continue_()
+
+    page.route("**/*", handle)
+
+
+@pytest.fixture
+def open_page(browser: Any) -> Iterator[Callable[..., tuple[Any, Blocked]]]:
+    """Open a page (viewport `width` x `height`) with every request leaving 127.0.0.1 aborted."""
+    contexts: list[Any] = []
+
+    def make(width: int = 1280, height: int = 900) -> tuple[Any, Blocked]:
+        context = browser.new_context(viewport={"width": width, "height": height}, locale="vi-VN")
+        contexts.append(context)
+        page = context.new_page()
+        blocked = Blocked()
+        _guard(page, blocked)
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.errors = errors
+        return page, blocked
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def map_frame(page: Any) -> Any:
+    return page.frame_locator(MAP_FRAME)
