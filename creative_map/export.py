@@ -606,12 +606,20 @@ def _field_table(names: Mapping[str, str]) -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
+def _promote(geom: BaseGeometry, multi: bool) -> BaseGeometry:
+    """Return `geom` as its Multi* type when `multi` (a shapefile layer holds one geometry type)."""
+    if not multi or geom.geom_type.startswith("Multi"):
+        return geom
+    make = {"Point": shapely.MultiPoint, "LineString": shapely.MultiLineString, "Polygon": shapely.MultiPolygon}
+    return make[geom.geom_type]([geom])
+
+
 def shapefile_members(spaces: gpd.GeoDataFrame, options: ExportOptions) -> dict[str, bytes]:
     """Return the files of the shapefile zip: one shapefile per geometry type, and ``fields.csv``.
 
-    Points go to ``spaces_points``, lines to ``spaces_lines`` (MultiLineString), areas to
-    ``spaces_polygons`` (MultiPolygon); each shapefile is UTF-8 with a ``.cpg``. With no space at all, an empty
-    ``spaces_points`` is written so the zip still holds a layer.
+    Points go to ``spaces_points`` (MultiPoint only if one is), lines to ``spaces_lines`` (MultiLineString),
+    areas to ``spaces_polygons`` (MultiPolygon); each shapefile is UTF-8 with a ``.cpg``. Texts are cut to the
+    254 bytes dBASE holds. With no space at all, an empty ``spaces_points`` is written so the zip holds a layer.
     """
     names = shapefile_field_names()
     flat = _flat(spaces, schema.SPACE_COLUMNS)
@@ -619,41 +627,20 @@ def shapefile_members(spaces: gpd.GeoDataFrame, options: ExportOptions) -> dict[
         flat[column] = [_cut_utf8(v) for v in flat[column]]
     flat = flat.rename(columns=names)
     family = [_SHAPE_FAMILIES[g.geom_type][0] for g in flat.geometry]
-    groups = sorted(set(family)) or ["points"]
     members: dict[str, bytes] = {"fields.csv": _field_table(names)}
     with tempfile.TemporaryDirectory(prefix="creative_map_shp_") as tmp:
-        for group in groups:
-            layer = flat.loc[[f == group for f in family]] if family else flat
-            target = {"points": "Point", "lines": "MultiLineString", "polygons": "MultiPolygon"}[group]
-            if target != "Point" and len(layer):
-                layer = layer.set_geometry(
-                    gpd.GeoSeries(
-                        [
-                            shapely.multilinestrings([g])
-                            if g.geom_type == "LineString"
-                            else shapely.multipolygons([g])
-                            if g.geom_type == "Polygon"
-                            else g
-                            for g in layer.geometry
-                        ],
-                        crs=schema.CRS,
-                    )
-                )
-            if target == "Point" and any(g.geom_type == "MultiPoint" for g in layer.geometry):
-                target = "MultiPoint"
-                layer = layer.set_geometry(
-                    gpd.GeoSeries(
-                        [shapely.multipoints([g]) if g.geom_type == "Point" else g for g in layer.geometry],
-                        crs=schema.CRS,
-                    )
-                )
+        for group in sorted(set(family)) or ["points"]:
+            layer = flat.loc[[f == group for f in family]].reset_index(drop=True)
+            multi = group != "points" or any(g.geom_type == "MultiPoint" for g in layer.geometry)
+            layer = layer.set_geometry(gpd.GeoSeries([_promote(g, multi) for g in layer.geometry], crs=schema.CRS))
+            target = {"points": "Point", "lines": "LineString", "polygons": "Polygon"}[group]
             stem = f"spaces_{group}"
             pyogrio.write_dataframe(
                 layer,
                 Path(tmp) / f"{stem}.shp",
                 driver="ESRI Shapefile",
                 encoding="UTF-8",
-                geometry_type=target,
+                geometry_type=f"Multi{target}" if multi else target,
                 layer_options={"DBF_DATE_LAST_UPDATE": options.date.isoformat()},
             )
             for file in sorted(Path(tmp).glob(f"{stem}.*")):
@@ -669,11 +656,18 @@ def write_shp(spaces: gpd.GeoDataFrame, path: Path, options: ExportOptions) -> N
 # --- HTML, PNG, PDF (the map and the print map) -------------------------------------------------------------
 
 
+def _html_level(options: ExportOptions) -> Level:
+    """Return the unit layer the HTML map draws: 2025 wards when the filter picks wards, else the districts."""
+    flt = options.flt
+    return "ward_2025" if flt is not None and flt.wards_2025 and not flt.districts else "district"
+
+
 def html_text(spaces: gpd.GeoDataFrame, options: ExportOptions) -> str:
     """Return the map as one self-contained HTML page (Leaflet and plugins inlined: no network needed)."""
     from creative_map.mapping import build_map
 
-    m = build_map(spaces, lang=options.lang, events=options.events, boundaries=_boundaries(options), assets="inline")
+    units = _boundaries(options)[_html_level(options)]
+    m = build_map(spaces, lang=options.lang, events=options.events, boundaries=units, assets="inline")
     return str(m.get_root().render())
 
 

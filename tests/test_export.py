@@ -1,0 +1,652 @@
+"""Exports, each read back by a reader that did not write it: json + shapely, csv, ElementTree and GDAL for KML,
+sqlite3 for the GeoPackage, zipfile + GDAL's /vsizip/ for the shapefiles, PIL for PNG, the PDF's own header.
+
+Every test checks the count against the library's filter and that Vietnamese text survived.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io as _io
+import json
+import re
+import sqlite3
+import xml.etree.ElementTree as ET
+import zipfile
+from pathlib import Path
+
+import geopandas as gpd
+import pyogrio
+import pytest
+import shapely
+from PIL import Image
+from shapely.geometry import shape
+
+from creative_map import export, io, schema
+from creative_map.boundaries import load_boundaries
+from creative_map.cli import main
+from creative_map.query import Filter, filter_spaces
+
+from .conftest import collection, make_space
+
+DATE = dt.date(2026, 11, 27)
+KML = "{http://www.opengis.net/kml/2.2}"
+LONG_VI = ("Không gian trưng bày gốm Bát Tràng, đồ sơn mài và tranh Đông Hồ; " * 8).strip()  # > 254 UTF-8 bytes
+TRICKY = "Phòng tranh <b>Cũ</b> & “Mới”"
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Five spaces in Hoàn Kiếm (a point, a line, a polygon, a closed gallery with markup and long text in its
+    name and description, a museum) and one event at two of them."""
+    folder = tmp_path_factory.mktemp("data")
+    features = [
+        make_space(),
+        make_space(
+            105.8535,
+            21.0318,
+            id="nha-hat-mua-roi-thang-long",
+            name_vi="Nhà hát Múa rối Thăng Long",
+            name_en="Thang Long Water Puppet Theatre",
+            category="art_space",
+            plan_item="3.1.2.b",
+            network_member="yes",
+            website="https://thanglongwaterpuppet.org",
+        ),
+        make_space(
+            105.8470,
+            21.0300,
+            id="phong-tranh-cu",
+            name_vi=TRICKY,
+            name_en="Old <Gallery>",
+            category="other",
+            status="closed",
+            plan_item="",
+            position_precision="street",
+            description_vi=LONG_VI,
+            sources=["https://example.org/gallery", "https://example.org/b"],
+        ),
+        make_space(
+            105.8590,
+            21.0245,
+            id="bao-tang-lich-su",
+            name_vi="Bảo tàng Lịch sử Quốc gia",
+            name_en="National Museum of Vietnamese History",
+            category="museum",
+            plan_item="3.1.2.b",
+        ),
+    ]
+    line = make_space(id="pho-di-bo-dinh-liet", name_vi="Phố đi bộ Đinh Liệt", name_en="Dinh Liet walking street")
+    line["geometry"] = {"type": "LineString", "coordinates": [[105.8515, 21.0335], [105.8522, 21.0318]]}
+    area = make_space(
+        id="vuon-hoa-ly-thai-to",
+        name_vi="Vườn hoa Lý Thái Tổ",
+        name_en="Ly Thai To garden",
+        category="public_space",
+        plan_item="",
+    )
+    # Clockwise exterior on purpose: RFC 7946 output must wind it counter-clockwise.
+    area["geometry"] = {
+        "type": "Polygon",
+        "coordinates": [
+            [[105.8527, 21.0270], [105.8537, 21.0270], [105.8537, 21.0260], [105.8527, 21.0260], [105.8527, 21.0270]]
+        ],
+    }
+    features += [line, area]
+    (folder / "spaces.geojson").write_text(json.dumps(collection(*features), ensure_ascii=False), encoding="utf-8")
+    event = {
+        "type": "Feature",
+        "geometry": None,
+        "properties": {
+            "id": "festival-thiet-ke",
+            "name_vi": "Lễ hội Thiết kế Sáng tạo Hà Nội",
+            "name_en": "Hanoi Creative Design Festival",
+            "start": "2026-11-09",
+            "end": "2026-11-17",
+            "space_ids": ["ho-hoan-kiem", "nha-hat-mua-roi-thang-long"],
+            "sources": ["https://example.org/festival"],
+        },
+    }
+    (folder / "events.geojson").write_text(json.dumps(collection(event), ensure_ascii=False), encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def spaces(data_dir: Path) -> gpd.GeoDataFrame:
+    return io.load_spaces(data_dir / "spaces.geojson")
+
+
+@pytest.fixture(scope="module")
+def events(data_dir: Path, spaces: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    return io.load_events(data_dir / "events.geojson", spaces=spaces)
+
+
+@pytest.fixture(scope="module")
+def boundaries() -> dict[str, gpd.GeoDataFrame]:
+    return {level: load_boundaries(level) for level in ("district", "ward_2025")}
+
+
+def expected_ids(spaces: gpd.GeoDataFrame, flt: Filter | None, events: gpd.GeoDataFrame | None = None) -> list[str]:
+    return sorted(filter_spaces(spaces, flt, events=events)[schema.ID])
+
+
+def run_export(spaces, fmt, path, **kwargs) -> Path:
+    kwargs.setdefault("date", DATE)
+    return export.export(spaces, fmt, path, **kwargs)
+
+
+FILTERS = [
+    pytest.param(None, id="all"),
+    pytest.param(Filter(categories=("walking_street", "public_space")), id="categories"),
+    pytest.param(Filter(statuses=("closed",)), id="closed"),
+    pytest.param(Filter(plan_items=("3.1.2",)), id="plan-item"),
+    pytest.param(Filter(search="bao tang"), id="search"),
+]
+
+
+# --- GeoJSON ------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("flt", FILTERS)
+def test_geojson_rfc7946_read_back_with_json_and_shapely(spaces, tmp_path, flt):
+    path = run_export(spaces, "geojson", tmp_path / "out.geojson", flt=flt)
+    data = json.loads(path.read_bytes().decode("utf-8"))
+    assert data["type"] == "FeatureCollection"
+    assert "crs" not in data
+    ids = [f["properties"]["id"] for f in data["features"]]
+    assert ids == expected_ids(spaces, flt)
+    for feature in data["features"]:
+        assert set(feature["properties"]) == set(schema.SPACE_COLUMNS)
+        geom = shape(feature["geometry"])
+        assert geom.is_valid
+        assert geom.equals(spaces.set_index(schema.ID).geometry[feature["id"]])
+        if geom.geom_type == "Polygon":
+            assert geom.exterior.is_ccw  # RFC 7946 winding, though the input was clockwise
+        lon, lat = geom.representative_point().coords[0]
+        assert 105 < lon < 106.1 and 20.5 < lat < 21.5  # longitude first, WGS84
+
+
+def test_geojson_keeps_vietnamese_lists_and_all_fields(spaces, tmp_path):
+    path = run_export(spaces, "geojson", tmp_path / "out.geojson")
+    raw = path.read_bytes()
+    assert TRICKY.encode("utf-8") in raw  # UTF-8, not \\u escapes
+    props = {f["id"]: f["properties"] for f in json.loads(raw)["features"]}
+    assert props["phong-tranh-cu"]["sources"] == ["https://example.org/gallery", "https://example.org/b"]
+    assert props["phong-tranh-cu"]["description_vi"] == LONG_VI
+    # GDAL reads it too, with the same count.
+    assert len(pyogrio.read_dataframe(path)) == len(spaces)
+
+
+# --- CSV ----------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("flt", FILTERS)
+def test_csv_read_back_with_the_csv_module(spaces, tmp_path, flt):
+    path = run_export(spaces, "csv", tmp_path / "out.csv", flt=flt)
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # the BOM Excel needs to read UTF-8
+    rows = list(csv.DictReader(_io.StringIO(raw.decode("utf-8-sig"), newline="")))
+    assert [r["id"] for r in rows] == expected_ids(spaces, flt)
+    by_id = spaces.set_index(schema.ID)
+    for row in rows:
+        geom = shapely.from_wkt(row["wkt"])
+        assert geom.equals(by_id.geometry[row["id"]])
+        point = shapely.Point(float(row["lon"]), float(row["lat"]))
+        assert geom.buffer(1e-9).contains(point)  # the representative point lies on the geometry
+        assert row["name_vi"] == by_id.loc[row["id"], schema.NAME_VI]
+
+
+def test_csv_columns_and_vietnamese(spaces, tmp_path):
+    path = run_export(spaces, "csv", tmp_path / "out.csv")
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        reader = csv.reader(f)
+        header = next(reader)
+        rows = list(reader)
+    assert header == [*schema.SPACE_COLUMNS, "lat", "lon", "wkt"]
+    names = {r[header.index("id")]: r for r in rows}
+    assert names["phong-tranh-cu"][header.index("name_vi")] == TRICKY
+    assert names["phong-tranh-cu"][header.index("description_vi")] == LONG_VI
+    assert names["phong-tranh-cu"][header.index("sources")] == "https://example.org/gallery; https://example.org/b"
+    assert b"\r\n" in path.read_bytes()
+
+
+# --- KML and KMZ --------------------------------------------------------------------------------------------
+
+
+def _placemarks(root: ET.Element) -> list[ET.Element]:
+    return root.findall(f".//{KML}Placemark")
+
+
+@pytest.mark.parametrize("flt", FILTERS)
+def test_kml_read_back_with_elementtree(spaces, tmp_path, flt):
+    path = run_export(spaces, "kml", tmp_path / "out.kml", flt=flt)
+    root = ET.parse(path).getroot()
+    document = root.find(f"{KML}Document")
+    assert document is not None
+    styles = {s.get("id") for s in document.findall(f"{KML}Style")}
+    assert styles == {f"category-{c}" for c in schema.CATEGORIES}
+    selected = filter_spaces(spaces, flt)
+    folders = document.findall(f"{KML}Folder")
+    present = [c for c in schema.CATEGORIES if c in set(selected[schema.CATEGORY])]
+    assert [f.findtext(f"{KML}name") for f in folders] == [schema.CATEGORIES[c].label.vi for c in present]
+    for folder, category in zip(folders, present, strict=True):
+        for placemark in folder.findall(f"{KML}Placemark"):
+            assert placemark.findtext(f"{KML}styleUrl") == f"#category-{category}"
+    assert sorted(p.get("id") for p in _placemarks(root)) == expected_ids(spaces, flt)
+
+
+def test_kml_names_descriptions_and_geometry(spaces, tmp_path):
+    path = run_export(spaces, "kml", tmp_path / "out.kml", lang="en")
+    root = ET.parse(path).getroot()
+    marks = {p.get("id"): p for p in _placemarks(root)}
+    gallery = marks["phong-tranh-cu"]
+    assert gallery.findtext(f"{KML}name") == "Old <Gallery>"  # the name, as plain text
+    description = gallery.findtext(f"{KML}description")
+    # Bilingual, and the markup in the data is escaped inside the HTML description.
+    assert "Old &lt;Gallery&gt;" in description and "Phòng tranh &lt;b&gt;Cũ&lt;/b&gt; &amp; “Mới”" in description
+    assert "<b>Cũ</b>" not in description
+    assert "Không gian sáng tạo khác" in description and "Other creative space" in description
+    theatre = marks["nha-hat-mua-roi-thang-long"].findtext(f"{KML}description")
+    assert '<a href="https://thanglongwaterpuppet.org">' in theatre
+    data = {d.get("name"): d.findtext(f"{KML}value") for d in gallery.iter(f"{KML}Data")}
+    assert data["description_vi"] == LONG_VI and data["category"] == "other"
+    coords = marks["ho-hoan-kiem"].findtext(f".//{KML}Point/{KML}coordinates")
+    assert coords == "105.8523,21.0288"
+    assert marks["pho-di-bo-dinh-liet"].find(f".//{KML}LineString") is not None
+    ring = marks["vuon-hoa-ly-thai-to"].findtext(f".//{KML}outerBoundaryIs/{KML}LinearRing/{KML}coordinates")
+    assert shapely.LinearRing([tuple(map(float, c.split(","))) for c in ring.split()]).is_ccw
+
+
+def test_kml_read_by_gdal(spaces, tmp_path):
+    path = run_export(spaces, "kml", tmp_path / "out.kml")
+    layers = [name for name, _ in pyogrio.list_layers(path)]
+    assert layers == [schema.CATEGORIES[c].label.vi for c in schema.CATEGORIES if c in set(spaces[schema.CATEGORY])]
+    total = sum(len(pyogrio.read_dataframe(path, layer=layer)) for layer in layers)
+    assert total == len(spaces)
+
+
+def test_kmz_is_a_zip_with_doc_kml(spaces, tmp_path):
+    flt = Filter(categories=("art_space", "other"))
+    path = run_export(spaces, "kmz", tmp_path / "out.kmz", flt=flt)
+    with zipfile.ZipFile(path) as zf:
+        assert zf.namelist() == ["doc.kml"]
+        root = ET.fromstring(zf.read("doc.kml"))
+    assert sorted(p.get("id") for p in _placemarks(root)) == expected_ids(spaces, flt)
+    assert any(p.findtext(f"{KML}name") == TRICKY for p in _placemarks(root))
+
+
+# --- GeoPackage ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("flt", [FILTERS[0], FILTERS[1], FILTERS[3]])
+def test_gpkg_read_back_with_sqlite3(spaces, events, boundaries, tmp_path, flt):
+    path = run_export(spaces, "gpkg", tmp_path / "out.gpkg", flt=flt, events=events, boundaries=boundaries)
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA application_id").fetchone()[0] == 0x47504B47  # "GPKG"
+        contents = dict(db.execute("SELECT table_name, data_type FROM gpkg_contents").fetchall())
+        assert contents == {
+            "spaces": "features",
+            "events": "features",
+            "districts": "features",
+            "wards_2025": "features",
+        }
+        ids = [r[0] for r in db.execute("SELECT id FROM spaces ORDER BY fid")]
+        assert ids == expected_ids(spaces, flt)
+        assert db.execute("SELECT count(*) FROM districts").fetchone()[0] == 30
+        assert db.execute("SELECT count(*) FROM wards_2025").fetchone()[0] == 126
+        # The statistics are those of the selected spaces: totals add up to the selection.
+        assert db.execute("SELECT sum(total) FROM districts").fetchone()[0] == len(ids)
+        assert db.execute("SELECT sum(total) FROM wards_2025").fetchone()[0] == len(ids)
+        assert db.execute("SELECT total FROM districts WHERE name = 'Quận Hoàn Kiếm'").fetchone()[0] == len(ids)
+        assert db.execute("SELECT count(*) FROM districts WHERE approximate = 1").fetchone()[0] == 30
+        event_ids = [r[0] for r in db.execute("SELECT id FROM events")]
+        with_event = {"ho-hoan-kiem", "nha-hat-mua-roi-thang-long"} & set(ids)
+        assert event_ids == (["festival-thiet-ke"] if with_event else [])
+        srs = db.execute("SELECT srs_id FROM gpkg_geometry_columns WHERE table_name = 'spaces'").fetchone()[0]
+        assert srs == 4326
+
+
+def test_gpkg_keeps_vietnamese_and_events(spaces, events, boundaries, tmp_path):
+    path = run_export(spaces, "gpkg", tmp_path / "out.gpkg", events=events, boundaries=boundaries)
+    with sqlite3.connect(path) as db:
+        name, desc, sources = db.execute(
+            "SELECT name_vi, description_vi, sources FROM spaces WHERE id = 'phong-tranh-cu'"
+        ).fetchone()
+        assert (name, desc) == (TRICKY, LONG_VI)
+        assert sources == "https://example.org/gallery; https://example.org/b"
+        event = db.execute("SELECT name_vi, space_ids, start FROM events").fetchone()
+        assert event == ("Lễ hội Thiết kế Sáng tạo Hà Nội", "ho-hoan-kiem; nha-hat-mua-roi-thang-long", "2026-11-09")
+        assert db.execute("SELECT name FROM wards_2025 WHERE name LIKE 'Phường Hoàn Kiếm'").fetchone() is not None
+
+
+def test_event_window_filters_spaces_and_events(spaces, events, boundaries, tmp_path):
+    flt = Filter(event_start="2026-11-10", event_end="2026-11-12")
+    path = run_export(spaces, "gpkg", tmp_path / "out.gpkg", flt=flt, events=events, boundaries=boundaries)
+    with sqlite3.connect(path) as db:
+        assert [r[0] for r in db.execute("SELECT id FROM spaces")] == ["ho-hoan-kiem", "nha-hat-mua-roi-thang-long"]
+        assert db.execute("SELECT count(*) FROM events").fetchone()[0] == 1
+    empty = run_export(
+        spaces,
+        "gpkg",
+        tmp_path / "none.gpkg",
+        flt=Filter(event_start="2027-01-01"),
+        events=events,
+        boundaries=boundaries,
+    )
+    with sqlite3.connect(empty) as db:
+        assert db.execute("SELECT count(*) FROM spaces").fetchone()[0] == 0
+        assert db.execute("SELECT count(*) FROM events").fetchone()[0] == 0
+
+
+# --- Shapefile zip ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("flt", FILTERS)
+def test_shp_zip_read_back_through_vsizip(spaces, tmp_path, flt):
+    path = run_export(spaces, "shp", tmp_path / "out.zip", flt=flt)
+    selected = filter_spaces(spaces, flt)
+    with zipfile.ZipFile(path) as zf:
+        names = zf.namelist()
+        stems = sorted({Path(n).stem for n in names if n.endswith(".shp")})
+        for stem in stems:
+            assert {f"{stem}.{ext}" for ext in ("shp", "shx", "dbf", "prj", "cpg")} <= set(names)
+            assert zf.read(f"{stem}.cpg").decode().strip().upper() == "UTF-8"
+    kinds = {"Point": "points", "LineString": "lines", "Polygon": "polygons"}
+    assert stems == sorted({f"spaces_{kinds[g]}" for g in selected.geom_type}) or (
+        not len(selected) and stems == ["spaces_points"]
+    )
+    ids = []
+    for stem in stems:
+        frame = pyogrio.read_dataframe(f"/vsizip/{path}/{stem}.shp")
+        assert frame.crs.to_epsg() == 4326
+        ids += list(frame["id"])
+    assert sorted(ids) == expected_ids(spaces, flt)
+
+
+def test_shp_field_table_and_cut_text(spaces, tmp_path):
+    path = run_export(spaces, "shp", tmp_path / "out.zip")
+    with zipfile.ZipFile(path) as zf:
+        table = list(csv.DictReader(_io.StringIO(zf.read("fields.csv").decode("utf-8-sig"))))
+    mapping = {r["full_name"]: r["shapefile_field"] for r in table if r["full_name"]}
+    assert list(mapping) == list(schema.SPACE_COLUMNS)
+    assert all(len(short) <= 10 for short in mapping.values())
+    assert len(set(mapping.values())) == len(mapping)
+    points = pyogrio.read_dataframe(f"/vsizip/{path}/spaces_points.shp")
+    assert list(points.columns[:-1]) == list(mapping.values())
+    gallery = points.set_index("id").loc["phong-tranh-cu"]
+    assert gallery[mapping["name_vi"]] == TRICKY
+    cut = gallery[mapping["description_vi"]]
+    assert LONG_VI.startswith(cut) and len(cut.encode("utf-8")) <= 254 and len(cut) > 100
+    by_id = spaces.set_index(schema.ID).geometry
+    lines = pyogrio.read_dataframe(f"/vsizip/{path}/spaces_lines.shp")
+    assert list(lines["name_vi"]) == ["Phố đi bộ Đinh Liệt"]
+    assert lines.geometry[0].equals(by_id["pho-di-bo-dinh-liet"])  # a shapefile reads one-part lines as lines
+    polygons = pyogrio.read_dataframe(f"/vsizip/{path}/spaces_polygons.shp")
+    assert polygons.geometry[0].equals(by_id["vuon-hoa-ly-thai-to"])
+
+
+def test_shapefile_field_names_are_unique_even_for_clashing_long_names():
+    names = export.shapefile_field_names(("description_vi", "description_extra", "description_extra2", "id"))
+    assert all(len(n) <= 10 for n in names.values())
+    assert len(set(names.values())) == 4
+    assert names["description_vi"] == "desc_vi" and names["id"] == "id"
+
+
+# --- print map ----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("page", "size"), [("A4", (2338, 1653)), ("A3", (3307, 2338))])
+def test_png_print_map_size_and_drawn_content(spaces, boundaries, tmp_path, page, size):
+    flt = Filter(categories=("art_space", "museum"))
+    path = run_export(spaces, "png", tmp_path / "map.png", flt=flt, boundaries=boundaries, page=page, lang="en")
+    with Image.open(path) as image:
+        assert image.format == "PNG"
+        assert image.size == size  # landscape at 200 dpi: 297 x 210 mm -> 2338 x 1653 px
+        pixels = image.convert("RGB")
+        colours = pixels.getcolors(maxcolors=1 << 24)
+    counts = {rgb: n for n, rgb in colours}
+    white = counts.get((255, 255, 255), 0)
+    assert white < size[0] * size[1] * 0.8  # not blank: the base and the spaces are drawn
+    for category in ("art_space", "museum"):
+        rgb = tuple(int(schema.CATEGORIES[category].colour[i : i + 2], 16) for i in (1, 3, 5))
+        assert counts.get(rgb, 0) > 20, f"no {category} marker drawn"
+    hidden = tuple(int(schema.CATEGORIES["walking_street"].colour[i : i + 2], 16) for i in (1, 3, 5))
+    assert counts.get(hidden, 0) == 0  # filtered out: not drawn
+
+
+@pytest.mark.parametrize(("page", "media_box"), [("A4", (841.89, 595.28)), ("A3", (1190.55, 841.89))])
+def test_pdf_print_map_header_and_page_size(spaces, boundaries, tmp_path, page, media_box):
+    path = run_export(spaces, "pdf", tmp_path / "map.pdf", boundaries=boundaries, page=page)
+    raw = path.read_bytes()
+    assert raw.startswith(b"%PDF-1.")
+    boxes = re.findall(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]", raw)
+    assert len(boxes) == 1  # one page
+    assert tuple(round(float(v), 2) for v in boxes[0]) == pytest.approx(media_box, abs=0.05)
+    assert b"/FontFile2" in raw  # TrueType embedded: Vietnamese prints without the reader's fonts
+    assert b"CreationDate" not in raw
+
+
+def test_print_map_with_no_space_still_draws(spaces, boundaries, tmp_path):
+    path = run_export(spaces, "png", tmp_path / "map.png", flt=Filter(search="khong co ten nay"), boundaries=boundaries)
+    with Image.open(path) as image:
+        assert image.size == (2338, 1653)
+
+
+# --- bundle -------------------------------------------------------------------------------------------------
+
+
+def test_bundle_holds_every_format_and_a_bilingual_readme(spaces, events, boundaries, tmp_path, monkeypatch):
+    html = "<!DOCTYPE html><html><body>map</body></html>"
+    monkeypatch.setitem(export.WRITERS, "html", lambda s, p, o: p.write_text(html, encoding="utf-8"))
+    flt = Filter(districts=("hoan kiem",), categories=("art_space", "other", "museum"))
+    path = run_export(
+        spaces, "bundle", tmp_path / "bundle.zip", flt=flt, events=events, boundaries=boundaries, page="A3"
+    )
+    with zipfile.ZipFile(path) as zf:
+        names = sorted(zf.namelist())
+        assert names == sorted(
+            f"creative_map/{n}"
+            for n in (
+                "README.txt",
+                "spaces.geojson",
+                "spaces.csv",
+                "spaces.kml",
+                "spaces.kmz",
+                "creative_map.gpkg",
+                "spaces_shp.zip",
+                "map.html",
+                "map_A3.png",
+                "map_A3.pdf",
+            )
+        )
+        readme = zf.read("creative_map/README.txt").decode("utf-8")
+        geojson = json.loads(zf.read("creative_map/spaces.geojson"))
+        inner = zipfile.ZipFile(_io.BytesIO(zf.read("creative_map/spaces_shp.zip")))
+        assert "spaces_points.shp" in inner.namelist()
+        assert zf.read("creative_map/map_A3.pdf").startswith(b"%PDF-")
+    ids = expected_ids(spaces, flt)
+    assert sorted(f["id"] for f in geojson["features"]) == ids
+    for text in (
+        "Nội dung: 3 không gian sáng tạo trên tổng số 6",
+        "What: 3 creative spaces of 6",
+        "Ngày xuất: 2026-11-27",
+        "Exported: 2026-11-27",
+        "Quận Hoàn Kiếm",
+        "Bảo tàng",
+        "Museum",
+        "CC BY 4.0",
+        "EPSG:4326",
+        "GẦN ĐÚNG",
+        "APPROXIMATE",
+        "spaces_shp.zip",
+    ):
+        assert text in readme, text
+
+
+# --- atomic writes, --force, determinism, purity -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["geojson", "csv", "kml", "kmz", "shp", "gpkg", "png", "pdf", "bundle"])
+def test_failure_leaves_no_file(spaces, tmp_path, monkeypatch, fmt):
+    def half_then_fail(s, p, o):
+        p.write_bytes(b"half")
+        raise OSError("disk full")
+
+    monkeypatch.setitem(export.WRITERS, fmt, half_then_fail)
+    with pytest.raises(OSError, match="disk full"):
+        run_export(spaces, fmt, tmp_path / f"out{export.SUFFIXES[fmt]}")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_real_failure_inside_a_writer_leaves_no_file(spaces, boundaries, tmp_path):
+    # A district layer without Hoàn Kiếm: the statistics of the GeoPackage cannot place the spaces.
+    districts = boundaries["district"]
+    partial = {"district": districts.loc[districts["name"] != "Quận Hoàn Kiếm"], "ward_2025": boundaries["ward_2025"]}
+    with pytest.raises(ValueError, match="Quận Hoàn Kiếm"):
+        run_export(spaces, "gpkg", tmp_path / "out.gpkg", boundaries=partial)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_existing_output_needs_force(spaces, tmp_path):
+    path = tmp_path / "out.csv"
+    path.write_text("keep me", encoding="utf-8")
+    with pytest.raises(FileExistsError, match="--force"):
+        run_export(spaces, "csv", path)
+    assert path.read_text(encoding="utf-8") == "keep me"
+    run_export(spaces, "csv", path, force=True)
+    assert path.read_bytes().startswith(b"\xef\xbb\xbfid,")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"]
+
+
+def test_bad_arguments_are_refused_before_writing(spaces, tmp_path):
+    for kwargs, message in (
+        ({"fmt": "xls"}, "fmt"),
+        ({"fmt": "csv", "lang": "fr"}, "lang"),
+        ({"fmt": "png", "page": "A5"}, "page"),
+    ):
+        fmt = kwargs.pop("fmt")
+        with pytest.raises(ValueError, match=message):
+            run_export(spaces, fmt, tmp_path / "out", **kwargs)
+    with pytest.raises(ValueError, match="did you mean"):
+        run_export(spaces, "csv", tmp_path / "out.csv", flt=Filter(districts=("hoan kiemm",)))
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("fmt", ["geojson", "csv", "kml", "kmz", "shp", "png", "pdf"])
+def test_same_data_and_filter_give_the_same_bytes(spaces, events, boundaries, tmp_path, fmt):
+    flt = Filter(statuses=("active",))
+    kwargs = {"flt": flt, "events": events, "boundaries": boundaries}
+    first = run_export(spaces, fmt, tmp_path / f"a{export.SUFFIXES[fmt]}", **kwargs).read_bytes()
+    shuffled = spaces.iloc[::-1]  # order in the file does not matter either
+    second = run_export(shuffled, fmt, tmp_path / f"b{export.SUFFIXES[fmt]}", **kwargs).read_bytes()
+    assert first == second
+
+
+def test_gpkg_content_is_deterministic(spaces, events, boundaries, tmp_path):
+    def dump(path: Path) -> list[str]:
+        with sqlite3.connect(path) as db:
+            return list(db.iterdump())
+
+    a = run_export(spaces, "gpkg", tmp_path / "a.gpkg", events=events, boundaries=boundaries)
+    b = run_export(spaces, "gpkg", tmp_path / "b.gpkg", events=events, boundaries=boundaries)
+    assert dump(a) == dump(b)
+    assert any("2026-11-27T00:00:00" in line for line in dump(a))  # the export date, not the clock
+
+
+def test_export_does_not_change_its_input(spaces, events, tmp_path):
+    before = spaces.copy()
+    run_export(spaces, "geojson", tmp_path / "out.geojson", flt=Filter(categories=("museum",)), events=events)
+    assert spaces.equals(before) and list(spaces.index) == list(before.index)
+
+
+def test_export_bytes_matches_export(spaces, tmp_path):
+    flt = Filter(categories=("museum", "other"))
+    data = export.export_bytes(spaces, "kml", flt=flt, date=DATE, lang="en")
+    assert data == run_export(spaces, "kml", tmp_path / "out.kml", flt=flt, lang="en").read_bytes()
+
+
+def test_describe_filter_in_both_languages():
+    flt = Filter(districts=("hoan kiem",), categories=("museum",), statuses=("active",))
+    assert export.describe_filter(flt, "vi") == (
+        "Quận/huyện (trước 2025): Quận Hoàn Kiếm; Loại không gian: Bảo tàng; Tình trạng: Đang hoạt động"
+    )
+    assert export.describe_filter(flt, "en") == (
+        "District (pre-2025): Quận Hoàn Kiếm; Category: Museum; Status: Active"
+    )
+    assert export.describe_filter(None, "en") == export.describe_filter(Filter(), "en") == "all spaces"
+
+
+# --- the command line ---------------------------------------------------------------------------------------
+
+
+def test_cli_export_with_the_shared_filters(data_dir, spaces, tmp_path, capsys):
+    out = tmp_path / "hk.geojson"
+    code = main(
+        [
+            "--data",
+            str(data_dir / "spaces.geojson"),
+            "export",
+            "--format",
+            "geojson",
+            "-o",
+            str(out),
+            "--district",
+            "Hoàn Kiếm",
+            "--category",
+            "museum,art_space",
+            "--date",
+            "2026-11-27",
+        ]
+    )
+    assert code == 0
+    assert "2 of 6 spaces as geojson" in capsys.readouterr().out
+    ids = sorted(f["id"] for f in json.loads(out.read_text(encoding="utf-8"))["features"])
+    assert ids == expected_ids(spaces, Filter(districts=("Hoàn Kiếm",), categories=("museum", "art_space")))
+
+
+def test_cli_refuses_existing_output_without_force(data_dir, tmp_path, capsys):
+    out = tmp_path / "out.csv"
+    out.write_text("old", encoding="utf-8")
+    args = ["--data", str(data_dir / "spaces.geojson"), "export", "-f", "csv", "-o", str(out)]
+    assert main(args) == 1
+    assert "exists" in capsys.readouterr().err and out.read_text(encoding="utf-8") == "old"
+    assert main([*args, "--force", "--lang", "en"]) == 0
+    assert out.read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+def test_cli_bad_filter_or_boundaries_is_a_message_and_no_file(data_dir, tmp_path, capsys):
+    out = tmp_path / "out.kml"
+    base = ["--data", str(data_dir / "spaces.geojson"), "export", "-f", "kml", "-o", str(out)]
+    assert main([*base, "--district", "hoan kiemm"]) == 1
+    assert "did you mean 'Quận Hoàn Kiếm'" in capsys.readouterr().err
+    assert main([*base, "--boundaries", str(data_dir / "spaces.geojson")]) == 1
+    assert "neither the 30 districts nor the 126 units of 2025" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_cli_official_boundaries_are_recognised_by_level(data_dir, tmp_path):
+    districts = tmp_path / "official_districts.gpkg"
+    load_boundaries("district").drop(columns="approximate").to_crs("EPSG:32648").to_file(
+        districts, driver="GPKG", engine="pyogrio"
+    )
+    out = tmp_path / "out.gpkg"
+    assert (
+        main(
+            [
+                "--data",
+                str(data_dir / "spaces.geojson"),
+                "export",
+                "-f",
+                "gpkg",
+                "-o",
+                str(out),
+                "--boundaries",
+                str(districts),
+            ]
+        )
+        == 0
+    )
+    with sqlite3.connect(out) as db:
+        assert db.execute("SELECT count(*) FROM districts WHERE approximate = 0").fetchone()[0] == 30
+        assert db.execute("SELECT count(*) FROM wards_2025 WHERE approximate = 1").fetchone()[0] == 126
