@@ -1,0 +1,150 @@
+"""The HTML export opened from disk in a real browser (Debian's Chromium driven by Playwright) with every
+request that leaves the file blocked: the map, its markers, legend and layer switch must still be there.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import geopandas as gpd
+import pytest
+
+from creative_map import export, io, schema
+from creative_map.query import Filter, filter_spaces
+
+from .conftest import collection, make_space
+
+pytestmark = pytest.mark.e2e
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]
+
+
+@pytest.fixture(scope="module")
+def spaces(tmp_path_factory: pytest.TempPathFactory) -> gpd.GeoDataFrame:
+    import json
+
+    folder = tmp_path_factory.mktemp("data")
+    features = [
+        make_space(),
+        make_space(
+            105.8535,
+            21.0318,
+            id="nha-hat-mua-roi-thang-long",
+            name_vi="Nhà hát Múa rối Thăng Long",
+            name_en="Thang Long Water Puppet Theatre",
+            category="art_space",
+            network_member="yes",
+        ),
+        make_space(
+            105.8470,
+            21.0300,
+            id="phong-tranh-cu",
+            name_vi="Phòng tranh <b>Cũ</b> & “Mới”",
+            name_en="Old Gallery",
+            category="other",
+            status="closed",
+            position_precision="street",
+        ),
+        make_space(
+            105.8590,
+            21.0245,
+            id="bao-tang-lich-su",
+            name_vi="Bảo tàng Lịch sử Quốc gia",
+            name_en="National Museum of Vietnamese History",
+            category="museum",
+        ),
+        make_space(
+            105.8420,
+            21.0290,
+            id="van-mieu",
+            name_vi="Văn Miếu – Quốc Tử Giám",
+            name_en="Temple of Literature",
+            category="heritage",
+            district="Quận Đống Đa",
+            ward_2025="Phường Văn Miếu - Quốc Tử Giám",
+        ),
+    ]
+    path = folder / "spaces.geojson"
+    path.write_text(json.dumps(collection(*features), ensure_ascii=False), encoding="utf-8")
+    return io.load_spaces(path)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    playwright = pytest.importorskip("playwright.sync_api")
+    with playwright.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield b
+        b.close()
+
+
+def open_offline(browser, path: Path):
+    """Open `path` from disk in a new page where every request but the file itself is aborted."""
+    page = browser.new_page(viewport={"width": 1100, "height": 800})
+    left: list[tuple[str, str]] = []
+
+    def route(r) -> None:
+        if r.request.url.startswith("file://"):
+            r.continue_()
+        else:
+            left.append((r.request.resource_type, r.request.url))
+            r.abort()
+
+    page.route("**/*", route)
+    page.goto(path.as_uri())
+    return page, left
+
+
+def drawn_spaces(page) -> int:
+    """Return how many spaces the map draws: single markers plus the numbers on the clusters."""
+    from playwright.sync_api import expect
+
+    expect(page.locator(".leaflet-marker-icon").first).to_be_visible()
+    singles = page.locator(".leaflet-marker-icon:not(.marker-cluster)").count()
+    clustered = sum(int(re.sub(r"\D", "", t) or 0) for t in page.locator(".marker-cluster").all_inner_texts())
+    return singles + clustered
+
+
+@pytest.mark.parametrize(
+    ("flt", "lang"),
+    [(None, "vi"), (Filter(districts=("hoan kiem",)), "en"), (Filter(categories=("museum", "heritage")), "vi")],
+    ids=["all-vi", "hoan-kiem-en", "two-categories"],
+)
+def test_html_draws_the_filtered_spaces_with_no_network(spaces, browser, tmp_path, flt, lang):
+    from playwright.sync_api import expect
+
+    path = export.export(spaces, "html", tmp_path / "map.html", flt=flt, lang=lang, date=dt.date(2026, 11, 27))
+    text = path.read_text(encoding="utf-8")
+    assert not re.search(r"<script[^>]+src=|<link[^>]+stylesheet", text)  # scripts and styles inlined
+    page, left = open_offline(browser, path)
+    try:
+        assert page.evaluate("typeof L") == "object"  # Leaflet came from the file itself
+        assert drawn_spaces(page) == len(filter_spaces(spaces, flt))
+        expect(page.locator(".leaflet-control-layers")).to_have_count(1)  # layer switch
+        legend = next(c for c in schema.CATEGORIES.values() if c.id in set(filter_spaces(spaces, flt)["category"]))
+        expect(page.get_by_text(legend.label.get(lang), exact=False).first).to_be_visible()
+        # Only basemap tiles tried to leave (and were blocked): no script, style or font from elsewhere.
+        assert {kind for kind, _ in left} <= {"image"}
+    finally:
+        page.close()
+
+
+def test_html_popup_shows_escaped_vietnamese(spaces, browser, tmp_path):
+    from playwright.sync_api import expect
+
+    flt = Filter(categories=("other",))
+    path = export.export(spaces, "html", tmp_path / "map.html", flt=flt, date=dt.date(2026, 11, 27))
+    page, _ = open_offline(browser, path)
+    try:
+        marker = page.locator(".leaflet-marker-icon:not(.marker-cluster)")
+        expect(marker).to_have_count(1)
+        marker.click()
+        popup = page.locator(".leaflet-popup-content")
+        expect(popup).to_contain_text("Phòng tranh <b>Cũ</b> & “Mới”")  # shown as text, not markup
+        assert popup.locator("b", has_text="Cũ").count() == 0
+    finally:
+        page.close()
