@@ -20,6 +20,7 @@ import io as _io
 import json
 import logging
 import os
+import re
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterator, Mapping
@@ -662,13 +663,33 @@ def _html_level(options: ExportOptions) -> Level:
     return "ward_2025" if flt is not None and flt.wards_2025 and not flt.districts else "district"
 
 
+_FOLIUM_ID: Final = re.compile(r"\b([A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)*?)_([0-9a-f]{32})(?![0-9a-f])")
+
+
+def _stable_ids(page: str) -> str:
+    """Return `page` with folium's random element ids (``map_<32 hex>``) renumbered in order of appearance.
+
+    folium names every element with 16 random bytes, so two renders of the same map differ; renaming them
+    consistently (``map_0001``, ``marker_cluster_0002``, ...) keeps the page working and makes it deterministic.
+    """
+    seen: dict[str, str] = {}
+
+    def rename(match: re.Match[str]) -> str:
+        key = match.group(2)
+        if key not in seen:
+            seen[key] = f"{len(seen) + 1:032d}"
+        return f"{match.group(1)}_{seen[key]}"
+
+    return _FOLIUM_ID.sub(rename, page)
+
+
 def html_text(spaces: gpd.GeoDataFrame, options: ExportOptions) -> str:
     """Return the map as one self-contained HTML page (Leaflet and plugins inlined: no network needed)."""
     from creative_map.mapping import build_map
 
     units = _boundaries(options)[_html_level(options)]
     m = build_map(spaces, lang=options.lang, events=options.events, boundaries=units, assets="inline")
-    return str(m.get_root().render())
+    return _stable_ids(str(m.get_root().render()))
 
 
 def write_html(spaces: gpd.GeoDataFrame, path: Path, options: ExportOptions) -> None:

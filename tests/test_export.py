@@ -533,7 +533,7 @@ def test_bad_arguments_are_refused_before_writing(spaces, tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.mark.parametrize("fmt", ["geojson", "csv", "kml", "kmz", "shp", "png", "pdf"])
+@pytest.mark.parametrize("fmt", ["geojson", "csv", "kml", "kmz", "shp", "gpkg", "html", "png", "pdf", "bundle"])
 def test_same_data_and_filter_give_the_same_bytes(spaces, events, boundaries, tmp_path, fmt):
     flt = Filter(statuses=("active",))
     kwargs = {"flt": flt, "events": events, "boundaries": boundaries}
