@@ -286,11 +286,10 @@ def _distance_to_stated(
     if not differ.any():
         return out
     units_proj = units.set_index(NAME).geometry.to_crs(schema.CRS_PROJECTED)
-    pts_proj = points.loc[differ].to_crs(schema.CRS_PROJECTED)
-    for idx, point in pts_proj.items():
-        name = stated.loc[idx]
-        if name in units_proj.index:
-            out.loc[idx] = float(units_proj.loc[name].distance(point))
+    known = differ & stated.isin(units_proj.index)
+    pts_proj = points.loc[known].to_crs(schema.CRS_PROJECTED)
+    targets = units_proj.reindex(stated.loc[known]).to_numpy()
+    out.loc[known] = shapely.distance(pts_proj.to_numpy(), targets)
     return out
 
 
