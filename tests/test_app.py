@@ -1,0 +1,254 @@
+"""The Streamlit app, run headless with AppTest: filters, language, URL state, bad parameters, selection.
+
+The map is the `st_folium` component: its arguments hold the map's script, from which the drawn spaces
+are read (the compact rows of `creative_map.mapping.SpacesLayer`). Map, list and counts must agree with
+`filter_spaces` for the same choices.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from creative_map import io, schema
+from creative_map.query import Filter, filter_spaces
+
+from .conftest import ROOT, collection, make_space
+from .e2e.conftest import e2e_events, e2e_spaces
+
+APP = str(ROOT / "app.py")
+
+
+@pytest.fixture
+def data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    spaces = e2e_spaces()
+    spaces["features"].append(
+        make_space(
+            105.8445,
+            21.0400,
+            id="ba-dinh-space",
+            name_vi="Nhà triển lãm Ba Đình",
+            name_en="Ba Đình Hall",
+            district="Quận Ba Đình",
+            ward_2025="Phường Ba Đình",
+            network_member="no",
+            status="planned",
+            category="design_centre",
+            plan_item="3.1.1.a",
+        )
+    )
+    path = tmp_path / "spaces.geojson"
+    path.write_text(json.dumps(spaces, ensure_ascii=False), encoding="utf-8")
+    (tmp_path / "events.geojson").write_text(json.dumps(e2e_events(), ensure_ascii=False), encoding="utf-8")
+    monkeypatch.setenv("CREATIVE_MAP_DATA", str(path))
+    return path
+
+
+def run(params: dict[str, str | list[str]] | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in (params or {}).items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def map_args(at: AppTest) -> dict:
+    components = [c for c in at.get("component_instance") if "st_folium" in c.proto.component_name]
+    assert len(components) == 1
+    return json.loads(components[0].proto.json_args)
+
+
+def map_ids(at: AppTest) -> list[str]:
+    script = map_args(at)["script"]
+    payload = json.loads(re.search(r"var D = (\{.*?\});\n", script).group(1))
+    return [row[0] for row in payload["f"]]
+
+
+def list_ids(at: AppTest) -> list[str]:
+    """The ids of the rows of the list (the table), as the app showed them."""
+    table = [d for d in at.dataframe if d.key == "table"] if at.dataframe else []
+    ids = list(at.session_state["table_ids"])
+    assert not table or len(table[0].value) == len(ids)
+    return ids
+
+
+def param(at: AppTest, key: str) -> list[str]:
+    """The values of a query parameter of the page's address after the run."""
+    value = at.query_params.get(key, [])
+    return [value] if isinstance(value, str) else list(value)
+
+
+def count_text(at: AppTest) -> str:
+    return next(m.value for m in at.markdown if re.match(r"\*\*\d+", m.value))
+
+
+def expected(data: Path, flt: Filter) -> list[str]:
+    spaces = io.load_spaces(data)
+    events = io.load_events(io.events_path_for(data), spaces=spaces)
+    return filter_spaces(spaces, flt, events=events)[schema.ID].tolist()
+
+
+def assert_agree(at: AppTest, data: Path, flt: Filter) -> None:
+    want = expected(data, flt)
+    assert map_ids(at) == want
+    assert list_ids(at) == want
+    total = len(io.load_spaces(data))
+    assert count_text(at) in (f"**{len(want)} / {total} không gian**", f"**{len(want)} of {total} spaces**")
+
+
+def test_opens_with_every_space(data: Path) -> None:
+    at = run()
+    assert_agree(at, data, Filter())
+    assert len(map_ids(at)) == 6
+    assert at.title[0].value == "Bản đồ không gian sáng tạo Hà Nội"
+    assert not at.warning and not at.error
+    args = map_args(at)
+    assert args["returned_objects"] == ["last_active_drawing", "last_object_clicked_count"]
+    assert all(link.startswith("/app/static/vendor/") for link in args["js_links"] + args["css_links"])
+
+
+@pytest.mark.parametrize(
+    "key,value,flt",
+    [
+        ("district", ["Quận Đống Đa"], Filter(districts=("Quận Đống Đa",))),
+        ("cat", ["museum", "heritage"], Filter(categories=("museum", "heritage"))),
+        ("status", ["closed"], Filter(statuses=("closed",))),
+        ("member", ["yes", "no"], Filter(network_members=("yes", "no"))),
+        ("plan", ["3.1.2.b"], Filter(plan_items=("3.1.2.b",))),
+        ("plan", ["3.1.1.a", "3.1.2.a"], Filter(plan_items=("3.1.1.a", "3.1.2.a"))),
+    ],
+)
+def test_each_sidebar_filter_agrees_with_the_library(data: Path, key: str, value: list[str], flt: Filter) -> None:
+    at = run()
+    at.multiselect(key=key).set_value(value).run()
+    assert not at.exception
+    assert_agree(at, data, flt)
+    assert 0 < len(map_ids(at)) < 6
+    assert param(at, key) == value
+
+
+def test_ward_filter_after_switching_the_unit_set(data: Path) -> None:
+    at = run()
+    at.radio(key="units").set_value("ward_2025").run()
+    at.multiselect(key="ward").set_value(["Phường Văn Miếu - Quốc Tử Giám"]).run()
+    assert_agree(at, data, Filter(wards_2025=("Phường Văn Miếu - Quốc Tử Giám",)))
+    assert map_ids(at) == ["van-mieu-quoc-tu-giam"]
+    assert param(at, "units") == ["ward_2025"]
+
+
+def test_event_window(data: Path) -> None:
+    import datetime as dt
+
+    at = run()
+    at.date_input(key="from").set_value(dt.date(2026, 1, 11)).run()
+    at.date_input(key="to").set_value(dt.date(2026, 1, 20)).run()
+    assert_agree(at, data, Filter(event_start="2026-01-11", event_end="2026-01-20"))
+    assert map_ids(at) == ["van-mieu-quoc-tu-giam"]
+    at.date_input(key="from").set_value(dt.date(2026, 2, 1)).run()
+    assert map_ids(at) == []
+    assert at.info  # "no space matches"
+
+
+@pytest.mark.parametrize("text", ["van mieu", "Van Miếu", "VĂN MIẾU", "mieu", "temple lit"])
+def test_search_is_accent_and_case_insensitive(data: Path, text: str) -> None:
+    at = run()
+    at.text_input(key="q").input(text).run()
+    assert map_ids(at) == ["van-mieu-quoc-tu-giam"]
+    assert_agree(at, data, Filter(search=text))
+
+
+def test_filters_combine(data: Path) -> None:
+    at = run()
+    at.multiselect(key="district").set_value(["Quận Hoàn Kiếm"]).run()
+    at.multiselect(key="status").set_value(["active"]).run()
+    at.text_input(key="q").input("mua roi").run()
+    assert_agree(at, data, Filter(districts=("Quận Hoàn Kiếm",), statuses=("active",), search="mua roi"))
+    assert map_ids(at) == ["nha-hat-mua-roi-thang-long"]
+
+
+def test_language_switch(data: Path) -> None:
+    at = run()
+    at.radio(key="lang").set_value("en").run()
+    assert at.title[0].value == "Map of Hanoi's creative spaces"
+    assert param(at, "lang") == ["en"]
+    script = map_args(at)["script"]
+    assert "spaces on the map" in script and "Legend" in script
+    assert at.multiselect(key="cat").label == "Kind of space"
+    assert at.multiselect(key="cat").format_func("museum") == "Museum"
+    assert count_text(at) == "**6 of 6 spaces**"
+    at.radio(key="lang").set_value("vi").run()
+    assert at.title[0].value == "Bản đồ không gian sáng tạo Hà Nội"
+
+
+def test_choosing_a_space_focuses_the_map_and_shows_details(data: Path) -> None:
+    at = run()
+    at.selectbox(key="pick").set_value("van-mieu-quoc-tu-giam").run()
+    args = map_args(at)
+    assert args["center"] == [21.028611, 105.835556] and args["zoom"] == 16
+    assert "openPopup" in args["feature_group"] and "Văn Miếu" in args["feature_group"]
+    details = [h.proto.body for h in at.get("html") if "cm-details" in h.proto.body]
+    assert len(details) == 1 and "Lễ hội thư pháp" in details[0]
+    assert 'href="http://vanmieu.gov.vn" target="_blank" rel="noopener noreferrer"' in details[0]
+    assert param(at, "sel") == ["van-mieu-quoc-tu-giam"]
+    before = map_args(at)["script"]
+    at.button[0].click().run()  # clear the selection
+    assert map_args(at)["feature_group"] is None and map_args(at)["center"] is None
+    assert map_args(at)["script"] == before  # selecting does not rebuild the map itself
+    assert "sel" not in at.query_params
+
+
+def test_a_shared_link_reproduces_the_view(data: Path) -> None:
+    at = run(
+        {"lang": "en", "cat": ["heritage", "museum"], "q": "van", "sel": "van-mieu-quoc-tu-giam", "basemap": "none"}
+    )
+    assert not at.warning
+    assert at.title[0].value == "Map of Hanoi's creative spaces"
+    assert at.multiselect(key="cat").value == ["heritage", "museum"]
+    assert at.text_input(key="q").value == "van"
+    assert_agree(at, data, Filter(categories=("heritage", "museum"), search="van"))
+    assert map_args(at)["center"] == [21.028611, 105.835556]
+    assert "L.tileLayer" not in map_args(at)["script"]
+    assert at.selectbox(key="pick").value == "van-mieu-quoc-tu-giam"
+
+
+def test_bad_parameters_are_ignored_with_a_notice(data: Path) -> None:
+    at = run(
+        {
+            "cat": ["museum", "spaceship"],
+            "zoom": "3",
+            "sel": "no-such-space",
+            "from": "tomorrow",
+            "lang": "klingon",
+            "district": "Quận Atlantis",
+        }
+    )
+    notices = [w.value for w in at.warning]
+    assert len(notices) == 6
+    assert any("zoom" in n for n in notices) and any("spaceship" in n for n in notices)
+    assert any("no-such-space" in n for n in notices)
+    assert_agree(at, data, Filter(categories=("museum",)))
+    assert at.title[0].value == "Bản đồ không gian sáng tạo Hà Nội"
+    assert param(at, "cat") == ["museum"]
+    assert "zoom" not in at.query_params
+
+
+def test_boundary_layer_is_drawn_and_marked_approximate(data: Path) -> None:
+    at = run({"layer": "ward_2025", "lang": "en"})
+    script = map_args(at)["script"]
+    assert "(approximate)" in script and "L.control.layers" in script
+    assert "Ward (approximate)" in script and "Commune (approximate)" in script
+
+
+def test_bad_data_gives_a_message_not_a_traceback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    broken = tmp_path / "spaces.geojson"
+    broken.write_text(json.dumps(collection(make_space(category="spaceship"))), encoding="utf-8")
+    monkeypatch.setenv("CREATIVE_MAP_DATA", str(broken))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    assert at.error and "Không đọc được dữ liệu" in at.error[0].value
+    assert "spaceship" in at.code[0].value and "category" in at.code[0].value

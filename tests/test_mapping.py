@@ -1,0 +1,336 @@
+"""The folium map, popups and details: rendered HTML and the map object's options, no browser."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import geopandas as gpd
+import pytest
+from geopandas.testing import assert_geodataframe_equal
+from shapely.geometry import box
+
+from creative_map import assets, io, mapping, schema
+from creative_map.mapping import build_map, details_html, list_frame, safe_url, spaces_payload
+
+from .conftest import collection, make_space
+
+LINE = {"type": "LineString", "coordinates": [[105.8500, 21.0300], [105.8530, 21.0290]]}
+
+
+@pytest.fixture
+def spaces(three_spaces, write_json) -> gpd.GeoDataFrame:
+    return io.load_spaces(write_json(three_spaces))
+
+
+@pytest.fixture
+def events(spaces, write_json) -> gpd.GeoDataFrame:
+    feature = {
+        "type": "Feature",
+        "geometry": None,
+        "properties": {
+            "id": "mua-roi-dem",
+            "name_vi": "Đêm múa rối <mới>",
+            "name_en": "Puppet night",
+            "start": "2026-02-01",
+            "end": "2026-02-03",
+            "space_ids": ["nha-hat-mua-roi-thang-long"],
+            "sources": ["https://example.org/e"],
+            "website": "https://example.org/puppets?a=1&b=2",
+        },
+    }
+    return io.load_events(write_json(collection(feature), "events.geojson"), spaces=spaces)
+
+
+def hand_boundaries(approximate: bool = True) -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(
+        {
+            "name": ["Quận Hoàn Kiếm", "Quận Ba Đình"],
+            "code": ["002", "001"],
+            "approximate": [approximate, approximate],
+        },
+        geometry=[box(105.84, 21.01, 105.86, 21.04), box(105.80, 21.02, 105.84, 21.05)],
+        crs=schema.CRS,
+    )
+
+
+def rendered(m) -> str:
+    return m.get_root().render()
+
+
+def payload_of(html_text: str) -> dict:
+    match = re.search(r"var D = (\{.*?\});\n", html_text)
+    assert match, "no spaces payload in the page"
+    return json.loads(match.group(1))
+
+
+def test_every_script_and_style_comes_from_the_app(spaces) -> None:
+    page = rendered(build_map(spaces))
+    sources = re.findall(r'<script[^>]*\bsrc="([^"]+)"', page) + re.findall(r'<link[^>]*href="([^"]+)"', page)
+    assert sources, "the page loads Leaflet from somewhere"
+    assert all(s.startswith(assets.DEFAULT_STATIC_URL + "/") for s in sources), sources
+    assert any(s.endswith("/leaflet/leaflet.js") for s in sources)
+    assert any(s.endswith("/markercluster/leaflet.markercluster.js") for s in sources)
+    assert "jquery" not in page.lower() and "bootstrap" not in page.lower() and "$(" not in page
+
+
+def test_one_row_per_space_with_its_id_and_drawn_shape(spaces) -> None:
+    payload = spaces_payload(spaces, lang="vi")
+    assert [row[0] for row in payload["f"]] == spaces[schema.ID].tolist()
+    first = payload["f"][0]
+    assert first[1] == "Không gian đi bộ hồ Hoàn Kiếm" and first[9] == 0
+    assert payload["c"][first[3]][0] == schema.CATEGORIES["walking_street"].colour
+    assert payload["s"][first[4]] == "Đang hoạt động"
+
+
+def test_lines_and_areas_carry_their_geometry(write_json) -> None:
+    feature = make_space(id="pho-di-bo", category="walking_street")
+    feature["geometry"] = LINE
+    frame = io.load_spaces(write_json(collection(feature, make_space(105.85, 21.03, id="diem"))))
+    rows = spaces_payload(frame)["f"]
+    assert rows[0][9] == {"type": "LineString", "coordinates": [[105.85, 21.03], [105.853, 21.029]]}
+    assert rows[1][9] == 0
+    page = rendered(build_map(frame))
+    assert "L.geoJSON(feature" in page and "cm-shape" in page
+
+
+def test_non_exact_positions_look_different_and_say_how_precise(spaces) -> None:
+    payload = spaces_payload(spaces)
+    by_id = {row[0]: row for row in payload["f"]}
+    assert by_id["ho-hoan-kiem"][5] == payload["x"]
+    street = by_id["phong-tranh-cu"]
+    assert street[5] != payload["x"]
+    assert payload["p"][street[5]] == schema.PRECISIONS["street"].vi
+    page = rendered(build_map(spaces))
+    assert "cm-approx" in page  # the dashed, hollow marker style
+    details = details_html(spaces.iloc[2], lang="en")
+    assert schema.PRECISIONS["street"].en in details
+
+
+def test_popup_script_uses_text_nodes_not_html(spaces) -> None:
+    page = rendered(build_map(spaces))
+    script = page[page.index("var D = ") :]
+    popup_fn = script[script.index("function popup") : script.index("D.f.forEach")]
+    assert "innerHTML = r[10]" in popup_fn  # only the server-escaped full details
+    assert "textContent" in script
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_html_in_the_data_is_escaped_everywhere(write_json, lang) -> None:
+    evil = make_space(
+        name_vi='<img src=x onerror="alert(1)">Xưởng',
+        name_en="</script><script>alert(2)</script>",
+        description_vi="<b>đậm</b> & xa",
+        description_en="<b>bold</b> & far",
+        address="<i>1 Hàng Bài</i>",
+        lead_agency="<u>x</u>",
+    )
+    frame = io.load_spaces(write_json(collection(evil)))
+    details = details_html(frame.iloc[0], lang=lang)
+    assert "<img" not in details and "<script" not in details and "<b>đậm" not in details and "<b>bold" not in details
+    assert "<i>" not in details and "<u>" not in details and "&lt;b&gt;" in details
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;Xưởng" in details
+    for page in (
+        rendered(build_map(frame, lang=lang, selected_id=evil["properties"]["id"])),
+        rendered(build_map(frame, lang=lang, assets="inline")),
+    ):
+        assert "</script><script>alert" not in page
+        assert "<img src=x" not in page
+        assert "SpacesLayer" in page or "spaces_layer" in page.lower()
+
+
+def test_website_is_a_safe_link_only_when_http(spaces) -> None:
+    row = spaces.iloc[1].copy()
+    row[schema.WEBSITE] = "https://example.org/a?b=1&c=2"
+    details = details_html(row, lang="vi")
+    assert '<a href="https://example.org/a?b=1&amp;c=2" target="_blank" rel="noopener noreferrer">' in details
+    row[schema.WEBSITE] = "javascript:alert(1)"
+    details = details_html(row, lang="vi")
+    assert "<a " not in details.split("cm-events-title")[0]
+    assert "javascript:alert(1)" in details  # shown as text, not a link
+
+
+@pytest.mark.parametrize(
+    "url,ok",
+    [
+        ("https://vanmieu.gov.vn", True),
+        ("http://example.org/x", True),
+        ("HTTPS://EXAMPLE.ORG", True),
+        ("javascript:alert(1)", False),
+        ("data:text/html,hi", False),
+        ("ftp://example.org", False),
+        ("//example.org", False),
+        ('https://example.org/"onmouseover=x', False),
+        ("", False),
+        (None, False),
+    ],
+)
+def test_safe_url(url, ok) -> None:
+    assert (safe_url(url) is not None) is ok
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_details_hold_every_field_and_the_events(spaces, events, lang) -> None:
+    row = spaces.iloc[1]
+    details = details_html(row, lang=lang, events=events)
+    first, second = ("Nhà hát Múa rối Thăng Long", "Thang Long Water Puppet Theatre")
+    if lang == "en":
+        first, second = second, first
+    assert details.index(first) < details.index(second)
+    for text in (
+        "57B Đinh Tiên Hoàng",
+        "Sở Văn hóa và Thể thao",
+        "3.1.2.b",
+        schema.PLAN_ITEMS["3.1.2.b"].get(lang),
+        schema.NETWORK_MEMBER["yes"].get(lang),
+        schema.STATUSES["active"].get(lang),
+        schema.CATEGORIES["art_space"].label.get(lang),
+        "Hoàn Kiếm District" if lang == "en" else "Quận Hoàn Kiếm",
+        "2026-02-01 – 2026-02-03",
+        "Đêm múa rối &lt;mới&gt;" if lang == "vi" else "Puppet night",
+        'href="https://example.org/puppets?a=1&amp;b=2"',
+    ):
+        assert text in details, text
+    description = row[schema.DESCRIPTION_VI if lang == "vi" else schema.DESCRIPTION_EN]
+    assert description in details
+    no_events = details_html(spaces.iloc[0], lang=lang, events=events)
+    assert ("Chưa có sự kiện" if lang == "vi" else "No event recorded") in no_events
+
+
+def test_description_falls_back_to_the_other_language(spaces) -> None:
+    row = spaces.iloc[0].copy()
+    row[schema.DESCRIPTION_EN] = ""
+    assert row[schema.DESCRIPTION_VI] in details_html(row, lang="en")
+
+
+@pytest.mark.parametrize(
+    "lang,words", [("vi", ["Chú giải", "không gian trên bản đồ"]), ("en", ["Legend", "spaces on the map"])]
+)
+def test_legend_in_the_chosen_language_with_counts(spaces, lang, words) -> None:
+    page = rendered(build_map(spaces, lang=lang))
+    legend = json.loads(re.search(r"box.innerHTML = (\".*?\");\n", page).group(1))
+    for word in words:
+        assert word in legend
+    assert f"3 {words[1]}" in legend
+    walking = schema.CATEGORIES["walking_street"].label.get(lang)
+    assert f"{walking} (1)" in legend
+    museum = schema.CATEGORIES["museum"].label.get(lang)
+    assert f"{museum} (0)" in legend
+
+
+def test_selected_space_is_centred_and_opened_with_full_details(spaces, events) -> None:
+    m = build_map(spaces, lang="en", events=events, selected_id="nha-hat-mua-roi-thang-long")
+    assert m.location == [pytest.approx(21.0318), pytest.approx(105.8535)]
+    assert m.options["zoom"] == mapping.FOCUS_ZOOM
+    page = rendered(m)
+    assert "fitBounds" not in page
+    assert "openPopup" in page and "Puppet night" in page
+    assert mapping.selection_layer(spaces, "no-such-space") is None
+    assert mapping.focus(spaces, None) == (None, None)
+
+
+def test_without_selection_the_map_fits_the_spaces(spaces) -> None:
+    page = rendered(build_map(spaces))
+    assert "fitBounds" in page
+    assert "SelectedSpace" not in page and "openPopup()" not in page
+
+
+@pytest.mark.parametrize(
+    "approximate,lang,mark", [(True, "en", "(approximate)"), (True, "vi", "(gần đúng)"), (False, "en", "")]
+)
+def test_boundary_layer_is_labelled_approximate_when_it_is(spaces, approximate, lang, mark) -> None:
+    m = build_map(spaces, lang=lang, boundaries=hand_boundaries(approximate))
+    page = rendered(m)
+    assert "L.control.layers" in page
+    geojson = [c for c in m._children.values() if type(c).__name__ == "GeoJson"]
+    assert len(geojson) == 1
+    labels = [f["properties"]["label"] for f in geojson[0].data["features"]]
+    district = "Hoàn Kiếm District" if lang == "en" else "Quận Hoàn Kiếm"
+    assert f"{district} {mark}".strip() in labels
+    assert ("(approximate)" in geojson[0].layer_name or "(gần đúng)" in geojson[0].layer_name) is approximate
+
+
+def test_no_boundaries_means_no_boundary_layer(spaces) -> None:
+    m = build_map(spaces, boundaries=None)
+    assert not [c for c in m._children.values() if type(c).__name__ == "GeoJson"]
+    assert "L.control.layers" not in rendered(m)
+
+
+@pytest.mark.parametrize("basemap,host", [("osm", "tile.openstreetmap.org"), ("light", "basemaps.cartocdn.com")])
+def test_basemaps(spaces, basemap, host) -> None:
+    assert host in rendered(build_map(spaces, basemap=basemap))
+
+
+def test_no_basemap_still_draws_the_spaces(spaces) -> None:
+    page = rendered(build_map(spaces, basemap="none"))
+    assert "L.tileLayer" not in page and "maxZoom" in page and "markerClusterGroup" in page
+    with pytest.raises(ValueError, match="basemap"):
+        build_map(spaces, basemap="satellite")
+
+
+def test_inline_page_needs_no_network(spaces, events) -> None:
+    page = rendered(build_map(spaces, events=events, assets="inline"))
+    assert not re.findall(r"<script[^>]*\bsrc=", page)
+    assert not re.findall(r"<link[^>]*stylesheet", page)
+    assert "Leaflet 1.9.4" in page and "markerClusterGroup" in page
+    assert "url(images/" not in page and "data:image/png;base64," in page
+    rows = payload_of(page)["f"]
+    assert len(rows[0]) == 11 and "cm-details" in rows[1][10]  # full details in every popup
+    assert "Puppet night" not in rows[1][10] and "Đêm múa rối" in rows[1][10]
+
+
+def test_build_map_does_not_change_its_input(spaces, events) -> None:
+    before = spaces.copy()
+    build_map(spaces, events=events, selected_id="phong-tranh-cu", boundaries=hand_boundaries())
+    assert_geodataframe_equal(spaces, before)
+
+
+def test_an_empty_selection_draws_an_empty_map(spaces) -> None:
+    page = rendered(build_map(spaces.iloc[0:0]))
+    assert payload_of(page)["f"] == []
+    assert "fitBounds" not in page
+
+
+def test_lean_layer_stays_under_200_bytes_per_space(tmp_path: Path) -> None:
+    from benchmarks.synthetic import write_synthetic
+
+    frame = io.load_spaces(write_synthetic(tmp_path / "s.geojson", 2000))
+    small = len(rendered(build_map(frame.iloc[:10])).encode())
+    large = len(rendered(build_map(frame)).encode())
+    assert (large - small) / (len(frame) - 10) < 200
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_list_frame(spaces, events, lang) -> None:
+    table = list_frame(spaces, lang=lang, events=events)
+    assert table.index.tolist() == spaces[schema.ID].tolist()
+    assert len(table.columns) == 6
+    name_col = "Tên" if lang == "vi" else "Name"
+    assert table.loc["nha-hat-mua-roi-thang-long", name_col] == (
+        "Nhà hát Múa rối Thăng Long" if lang == "vi" else "Thang Long Water Puppet Theatre"
+    )
+    assert table.iloc[:, -1].tolist() == [0, 1, 0]
+
+
+def test_static_files_are_copied_from_the_installed_packages(tmp_path: Path) -> None:
+    vendor = assets.ensure_static(tmp_path)
+    for asset in assets.VENDOR_FILES:
+        source = assets.source_dir(asset)
+        for name in (*asset.js, *asset.css, *asset.extra):
+            assert (vendor / asset.name / name).read_bytes() == (source / name).read_bytes()
+    stamp = (vendor / "leaflet" / "leaflet.js").stat().st_mtime_ns
+    assets.ensure_static(tmp_path)
+    assert (vendor / "leaflet" / "leaflet.js").stat().st_mtime_ns == stamp
+    (vendor / "leaflet" / "leaflet.js").write_text("broken")
+    assets.ensure_static(tmp_path)
+    assert "Leaflet 1.9.4" in (vendor / "leaflet" / "leaflet.js").read_text()
+    assert not [p for p in vendor.iterdir() if p.name.startswith(".")]
+
+
+def test_inline_text_cannot_close_its_element() -> None:
+    for name in ("leaflet", "markercluster"):
+        assert "</script" not in assets.inline_js(name).lower()
+        assert "</style" not in assets.inline_css(name).lower()
+    with pytest.raises(ValueError, match="unknown asset"):
+        assets.inline_js("jquery")
