@@ -56,6 +56,7 @@ _TEXT: Final[dict[str, schema.Label]] = {
     "planned": schema.Label("Đang quy hoạch (viền đứt)", "Planned (dashed edge)"),
     "imprecise": schema.Label("Vị trí gần đúng (nhạt)", "Approximate position (faded)"),
     "index": schema.Label("Danh mục", "Index"),
+    "inset": schema.Label("Khu trung tâm (khung đen trên bản đồ)", "City centre (black frame on the map)"),
     "date": schema.Label("Ngày xuất", "Exported"),
     "source": schema.Label("Nguồn", "Source"),
     "licence": schema.Label("Dữ liệu", "Data"),
@@ -413,40 +414,42 @@ def render_print_map(
     return target
 
 
-def _layout(
-    fig: Figure,
-    spaces: gpd.GeoDataFrame,
-    boundaries: Mapping[str, gpd.GeoDataFrame],
-    *,
-    lang: Lang,
-    subtitle: str,
-    date: dt.date,
-    scale: float,
-) -> None:
-    """Place the map, the title block, the legend, the index and the footer on `fig`."""
+Rect = tuple[float, float, float, float]
+View = tuple[float, float, float, float]
+
+MAP_RECT: Final[Rect] = (0.03, 0.10, 0.66, 0.78)
+SIDE_RECT: Final[Rect] = (0.72, 0.10, 0.26, 0.78)
+INSET_RECT: Final[Rect] = (0.72, 0.10, 0.26, 0.33)
+"""Below the legend: the numbered index or, when the spaces are too many to number, an inset of their core."""
+MAP_BACKGROUND: Final = "#dfe8ee"
+
+
+def _axes_points(fig: Figure, rect: Rect) -> tuple[float, float]:
+    """Return the width and height in points of axes placed at `rect` (figure fractions)."""
     fig_w, fig_h = fig.get_size_inches()
-    fig.text(0.03, 0.955, _t("title", lang), fontsize=18 * scale, fontweight="bold", va="top")
-    count = f"{len(spaces)} {_t('spaces', lang)}"
-    fig.text(
-        0.03,
-        0.905,
-        textwrap.shorten(f"{count} — {subtitle}" if subtitle else count, 150, placeholder=" …"),
-        fontsize=10 * scale,
-        color="#333333",
-        va="top",
+    return rect[2] * fig_w * 72, rect[3] * fig_h * 72
+
+
+def _map_panel(
+    fig: Figure,
+    rect: Rect,
+    spaces_proj: gpd.GeoDataFrame,
+    boundaries: Mapping[str, gpd.GeoDataFrame],
+    view: View,
+    *,
+    numbers: list[int] | None,
+    lang: Lang,
+) -> Axes:
+    """Draw one map (base, spaces, scale bar, frame) in axes at `rect` showing `view`; return the axes."""
+    fig.patches.append(
+        Rectangle(
+            rect[:2], rect[2], rect[3], transform=fig.transFigure, facecolor=MAP_BACKGROUND, edgecolor="none", zorder=-1
+        )
     )
-    map_rect = (0.03, 0.10, 0.66, 0.78)
-    ax = fig.add_axes(map_rect)
-    axes_w_pt, axes_h_pt = map_rect[2] * fig_w * 72, map_rect[3] * fig_h * 72
-    spaces_proj = spaces.to_crs(schema.CRS_PROJECTED)
-    base_proj = boundaries["district"].to_crs(schema.CRS_PROJECTED).geometry
-    view = _extent(spaces_proj.geometry, base_proj, axes_w_pt / axes_h_pt)
+    ax = fig.add_axes(rect)
+    width_pt, _ = _axes_points(fig, rect)
     _draw_base(ax, boundaries, box(*view), lang=lang)
-    side_rect = (0.72, 0.10, 0.26, 0.78)
-    rows = _index_rows(side_rect[3] * fig_h * 72)
-    numbered = 0 < len(spaces) <= 2 * rows
-    metres_per_pt = (view[2] - view[0]) / axes_w_pt
-    _draw_spaces(ax, spaces_proj, list(range(1, len(spaces) + 1)) if numbered else None, spacing=8.5 * metres_per_pt)
+    _draw_spaces(ax, spaces_proj, numbers, spacing=8.5 * (view[2] - view[0]) / width_pt)
     ax.set_xlim(view[0], view[2])
     ax.set_ylim(view[1], view[3])
     ax.set_aspect("equal")
@@ -464,45 +467,111 @@ def _layout(
             clip_on=False,
         )
     )
-    fig.patches.append(
-        Rectangle(
-            map_rect[:2],
-            map_rect[2],
-            map_rect[3],
-            transform=fig.transFigure,
-            facecolor="#dfe8ee",
-            edgecolor="none",
-            zorder=-1,
-        )
+    _draw_scale_bar(ax, view)
+    return ax
+
+
+def _core_view(spaces_proj: gpd.GeoDataFrame, view: View, aspect: float) -> View | None:
+    """Return a close-up view of where the spaces crowd, or None when the main map shows them well enough.
+
+    The core is the box of the spaces within 3 km of their median point; it earns an inset when it holds at
+    least a third of them and is under a quarter of the main view's width.
+    """
+    if len(spaces_proj) < 10:
+        return None
+    points = spaces_proj.geometry.representative_point()
+    centre = shapely.Point(float(points.x.median()), float(points.y.median()))
+    near = points.loc[points.distance(centre) <= 3000.0]
+    if len(near) < len(points) / 3:
+        return None
+    core = _extent(near, near, aspect)
+    if core[2] - core[0] > (view[2] - view[0]) / 4:
+        return None
+    return core
+
+
+def _index(side: Axes, spaces: gpd.GeoDataFrame, rows: int, *, lang: Lang, scale: float) -> None:
+    """Write the numbered list of the spaces under the legend, in one or two columns."""
+    two = len(spaces) > rows
+    lines = _index_lines(spaces, lang, width=30 if two else 62)
+    half = math.ceil(len(lines) / 2) if two else len(lines)
+    side.text(0.0, 0.40, _t("index", lang), fontsize=9 * scale, fontweight="bold", va="top", transform=side.transAxes)
+    for column, chunk in enumerate((lines[:half], lines[half:])):
+        if chunk:
+            side.text(
+                0.52 * column,
+                0.37,
+                "\n".join(chunk),
+                fontsize=INDEX_FONT_PT,
+                va="top",
+                linespacing=INDEX_LINE,
+                transform=side.transAxes,
+            )
+
+
+def _layout(
+    fig: Figure,
+    spaces: gpd.GeoDataFrame,
+    boundaries: Mapping[str, gpd.GeoDataFrame],
+    *,
+    lang: Lang,
+    subtitle: str,
+    date: dt.date,
+    scale: float,
+) -> None:
+    """Place the map, the title block, the legend, the index or inset, and the footer on `fig`."""
+    fig.text(0.03, 0.955, _t("title", lang), fontsize=18 * scale, fontweight="bold", va="top")
+    count = f"{len(spaces)} {_t('spaces', lang)}"
+    fig.text(
+        0.03,
+        0.905,
+        textwrap.shorten(f"{count} — {subtitle}" if subtitle else count, 150, placeholder=" …"),
+        fontsize=10 * scale,
+        color="#333333",
+        va="top",
     )
+    spaces_proj = spaces.to_crs(schema.CRS_PROJECTED)
+    base_proj = boundaries["district"].to_crs(schema.CRS_PROJECTED).geometry
+    width_pt, height_pt = _axes_points(fig, MAP_RECT)
+    view = _extent(spaces_proj.geometry, base_proj, width_pt / height_pt)
+    rows = _index_rows(_axes_points(fig, SIDE_RECT)[1])
+    numbered = 0 < len(spaces) <= 2 * rows
+    numbers = list(range(1, len(spaces) + 1)) if numbered else None
+    ax = _map_panel(fig, MAP_RECT, spaces_proj, boundaries, view, numbers=numbers, lang=lang)
     if spaces.empty:
         ax.text(0.5, 0.5, _t("none", lang), transform=ax.transAxes, ha="center", va="center", fontsize=12)
-    _draw_scale_bar(ax, view)
     lon, lat = _to_lonlat((view[0] + view[2]) / 2, (view[1] + view[3]) / 2)
     convergence = Proj(CRS(schema.CRS_PROJECTED)).get_factors(lon, lat).meridian_convergence
     _draw_north_arrow(ax, view, float(convergence), lang)
 
-    side = fig.add_axes(side_rect)
+    side = fig.add_axes(SIDE_RECT)
     side.axis("off")
     _legend(side, spaces, lang=lang, scale=scale)
+    inset_w, inset_h = _axes_points(fig, INSET_RECT)
+    core = None if numbered else _core_view(spaces_proj, view, inset_w / inset_h)
     if numbered:
-        two = len(spaces) > rows
-        lines = _index_lines(spaces, lang, width=30 if two else 62)
-        half = math.ceil(len(lines) / 2) if two else len(lines)
-        side.text(
-            0.0, 0.40, _t("index", lang), fontsize=9 * scale, fontweight="bold", va="top", transform=side.transAxes
+        _index(side, spaces, rows, lang=lang, scale=scale)
+    elif core is not None:
+        ax.add_patch(
+            Rectangle(
+                core[:2],
+                core[2] - core[0],
+                core[3] - core[1],
+                facecolor="none",
+                edgecolor="#222222",
+                linewidth=1.0,
+                zorder=9,
+            )
         )
-        for column, chunk in enumerate((lines[:half], lines[half:])):
-            if chunk:
-                side.text(
-                    0.52 * column,
-                    0.37,
-                    "\n".join(chunk),
-                    fontsize=INDEX_FONT_PT,
-                    va="top",
-                    linespacing=INDEX_LINE,
-                    transform=side.transAxes,
-                )
+        _map_panel(fig, INSET_RECT, spaces_proj, boundaries, core, numbers=None, lang=lang)
+        fig.text(
+            INSET_RECT[0],
+            INSET_RECT[1] + INSET_RECT[3] + 0.008,
+            _t("inset", lang),
+            fontsize=8 * scale,
+            fontweight="bold",
+            va="bottom",
+        )
 
     first = [
         f"{_t('date', lang)}: {date.isoformat()}",

@@ -433,6 +433,41 @@ def test_print_map_with_no_space_still_draws(spaces, boundaries, tmp_path):
         assert image.size == (2338, 1653)
 
 
+def test_print_map_adds_an_inset_where_many_spaces_crowd(boundaries, write_json, tmp_path):
+    # 45 spaces (too many to number) crowd in Hoàn Kiếm, one is 25 km north in Sóc Sơn: the centre gets an inset.
+    crowd = [
+        make_space(
+            105.845 + 0.0003 * (i % 9),
+            21.024 + 0.0004 * (i // 9),
+            id=f"space-{i:02d}",
+            name_vi=f"Không gian {i}",
+            category="art_space",
+        )
+        for i in range(45)
+    ]
+    far = make_space(
+        105.8525,
+        21.2622,
+        id="soc-son",
+        name_vi="Làng nghề Sóc Sơn",
+        category="craft_village",
+        district="Huyện Sóc Sơn",
+        ward_2025="Xã Sóc Sơn",
+    )
+    spaces = io.load_spaces(write_json(collection(*crowd, far)))
+    path = run_export(spaces, "png", tmp_path / "map.png", boundaries=boundaries)
+    with Image.open(path) as image:
+        rgb = image.convert("RGB")
+        w, h = rgb.size
+        # The lower part of the side panel (the inset's place): map, not paper.
+        region = rgb.crop((int(0.74 * w), int(0.60 * h), int(0.96 * w), int(0.88 * h)))
+        colours = region.getcolors(maxcolors=1 << 24)
+    white = sum(n for n, c in colours if c == (255, 255, 255))
+    assert white < 0.2 * region.size[0] * region.size[1]
+    art = tuple(int(schema.CATEGORIES["art_space"].colour[i : i + 2], 16) for i in (1, 3, 5))
+    assert any(c == art for _, c in colours)  # the crowded spaces are drawn in the inset
+
+
 # --- bundle -------------------------------------------------------------------------------------------------
 
 
