@@ -201,7 +201,8 @@ def _read_frame(level: Level, path: Path, name_field: str | None, *, approximate
         frame = frame.dissolve(by=NAME, as_index=False)
     code = {n: c for c, n in units}
     frame[CODE] = frame[NAME].map(code)
-    frame[APPROXIMATE] = approximate
+    # A file that says it is approximate (such as a copy of the shipped ones) stays approximate.
+    frame[APPROXIMATE] = approximate or bool(APPROXIMATE in raw.columns and raw[APPROXIMATE].fillna(False).all())
     frame = frame.sort_values(CODE, kind="stable").reset_index(drop=True)
     return gpd.GeoDataFrame(frame[[NAME, CODE, APPROXIMATE, "geometry"]], geometry="geometry", crs=schema.CRS)
 

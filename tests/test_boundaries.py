@@ -135,6 +135,13 @@ def test_official_file_in_any_crs_is_matched_by_name(tmp_path, driver):
     )
 
 
+def test_a_copy_of_the_shipped_file_stays_approximate(tmp_path):
+    copy = tmp_path / "copy.geojson"
+    copy.write_bytes((boundaries.BOUNDARIES_DIR / "wards_2025.geojson").read_bytes())
+    layer = load_boundaries("ward_2025", copy)
+    assert layer["approximate"].all() and len(layer) == 126
+
+
 def test_official_file_with_a_unit_in_two_features_is_dissolved(tmp_path):
     layer = load_boundaries("district")
     extra = gpd.GeoDataFrame({"ten": ["Ba Vì"]}, geometry=[box(105.3, 21.1, 105.31, 21.11)], crs="EPSG:4326")
