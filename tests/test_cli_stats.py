@@ -109,8 +109,11 @@ def test_near_sorts_by_distance_and_applies_the_filter(data, capsys):
 
 
 def test_boundaries_build_writes_the_shipped_bytes(tmp_path, capsys):
+    # The build takes about 10 s: this one test covers both the command and byte-for-byte determinism.
     assert main(["boundaries", "build", "--out", str(tmp_path)]) == 0
-    assert "districts.geojson" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "districts.geojson" in out and "wards_2025.geojson" in out
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["districts.geojson", "wards_2025.geojson"]  # no leftovers
     for name in boundaries.FILES.values():
         assert (tmp_path / name).read_bytes() == (boundaries.BOUNDARIES_DIR / name).read_bytes()
 
