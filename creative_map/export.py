@@ -800,13 +800,20 @@ def readme_text(spaces: gpd.GeoDataFrame, options: ExportOptions) -> str:
         "vi": f" trên tổng số {options.total}" if options.total is not None else "",
         "en": f" of {options.total}" if options.total is not None else "",
     }
+    dates = sorted(d for d in spaces[schema.LAST_VERIFIED].map(_text) if d)
+    verified = {"vi": "", "en": ""}
+    if dates:
+        span = {"vi": f"từ {dates[0]} đến {dates[-1]}", "en": f"between {dates[0]} and {dates[-1]}"}
+        if dates[0] == dates[-1]:
+            span = {"vi": f"ngày {dates[0]}", "en": f"on {dates[0]}"}
+        verified = {"vi": f" (dữ liệu kiểm tra lần cuối {span['vi']})", "en": f" (entries last checked {span['en']})"}
     vi = f"""\
 {TITLE.vi.upper()}
 {"=" * len(TITLE.vi)}
 
 Nội dung: {n} không gian sáng tạo{of_total["vi"]} và {n_events} sự kiện của mạng lưới không gian sáng tạo Hà Nội
 (Hà Nội – Thành phố Sáng tạo UNESCO lĩnh vực Thiết kế), theo mục 3.1.2.e Kế hoạch 161/KH-UBND ngày 31/5/2023.
-Ngày xuất: {options.date.isoformat()}
+Ngày xuất: {options.date.isoformat()}{verified["vi"]}
 Bộ lọc: {describe_filter(options.flt, "vi")}
 Nguồn: {SOURCE}; nguồn của từng không gian ở trường `sources`.
 Giấy phép: dữ liệu {LICENCE} (https://creativecommons.org/licenses/by/4.0/) — ghi nguồn khi dùng lại.
@@ -824,7 +831,7 @@ Các tệp:
 
 What: {n} creative spaces{of_total["en"]} and {n_events} events of Hanoi's creative-space network (Hanoi is a UNESCO
 Creative City of Design), for item 3.1.2.e of the city's plan 161/KH-UBND of 31 May 2023.
-Exported: {options.date.isoformat()}
+Exported: {options.date.isoformat()}{verified["en"]}
 Filter: {describe_filter(options.flt, "en")}
 Source: {SOURCE}; each space's own sources are in its `sources` field.
 Licence: data {LICENCE} (https://creativecommons.org/licenses/by/4.0/) — credit the source when reusing.
