@@ -377,7 +377,7 @@ def join_problems(
             schema.DISTRICT: [r.get(schema.DISTRICT) for r in records],
             schema.WARD_2025: [r.get(schema.WARD_2025) for r in records],
         },
-        geometry=[g.representative_point() for g in geometries],
+        geometry=shapely.point_on_surface(np.asarray(geometries, dtype=object)),  # the representative points
         crs=schema.CRS,
     )
     joined = assign_units(frame, districts=districts, wards=wards)
@@ -387,21 +387,21 @@ def join_problems(
         (schema.DISTRICT, DISTRICT_JOINED, DISTRICT_DISTANCE_M),
         (schema.WARD_2025, WARD_2025_JOINED, WARD_2025_DISTANCE_M),
     ):
-        for i, (fid, stated, unit, metres, point) in enumerate(
-            zip(frame[schema.ID], frame[field], joined[joined_col], joined[dist_col], frame.geometry, strict=True)
-        ):
-            if metres > tolerance_m:
-                problems.append(
-                    Problem(
-                        file,
-                        f"point ({point.x:.5f}, {point.y:.5f}) lies in {unit} by the {approx}boundaries, "
-                        f"{metres:,.0f} m from {stated}: check the position or the {field}",
-                        i,
-                        fid,
-                        field,
-                        "warning",
-                    )
+        metres = joined[dist_col].to_numpy(dtype=float)
+        for i in np.flatnonzero(metres > tolerance_m):
+            point = frame.geometry.iloc[i]
+            problems.append(
+                Problem(
+                    file,
+                    f"point ({point.x:.5f}, {point.y:.5f}) lies in {joined[joined_col].iloc[i]} by the "
+                    f"{approx}boundaries, {metres[i]:,.0f} m from {frame[field].iloc[i]}: check the position or "
+                    f"the {field}",
+                    int(i),
+                    frame[schema.ID].iloc[i],
+                    field,
+                    "warning",
                 )
+            )
     return problems
 
 
