@@ -431,7 +431,7 @@ def kml_text(spaces: gpd.GeoDataFrame, options: ExportOptions) -> str:
         k.start("Folder", {"id": f"folder-{cat.id}"})
         k.leaf("name", cat.label.get(lang))
         for row in rows.to_dict("records"):
-            k.start("Placemark", {"id": row[schema.ID]})
+            k.start("Placemark", {"id": f"space-{row[schema.ID]}"})  # an XML id cannot start with a digit
             k.leaf("name", _name(row, lang))
             k.leaf("description", _kml_description(row, lang))
             k.leaf("styleUrl", f"#category-{cat.id}")

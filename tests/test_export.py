@@ -70,7 +70,7 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
         make_space(
             105.8590,
             21.0245,
-            id="bao-tang-lich-su",
+            id="1-bao-tang-lich-su",
             name_vi="Bảo tàng Lịch sử Quốc gia",
             name_en="National Museum of Vietnamese History",
             category="museum",
@@ -218,6 +218,13 @@ def _placemarks(root: ET.Element) -> list[ET.Element]:
     return root.findall(f".//{KML}Placemark")
 
 
+def space_id(placemark: ET.Element) -> str:
+    """Return the space id a placemark carries in its ExtendedData (and check its XML id matches)."""
+    value = next(d.findtext(f"{KML}value") for d in placemark.iter(f"{KML}Data") if d.get("name") == "id")
+    assert placemark.get("id") == f"space-{value}"
+    return value
+
+
 @pytest.mark.parametrize("flt", FILTERS)
 def test_kml_read_back_with_elementtree(spaces, tmp_path, flt):
     path = run_export(spaces, "kml", tmp_path / "out.kml", flt=flt)
@@ -233,13 +240,13 @@ def test_kml_read_back_with_elementtree(spaces, tmp_path, flt):
     for folder, category in zip(folders, present, strict=True):
         for placemark in folder.findall(f"{KML}Placemark"):
             assert placemark.findtext(f"{KML}styleUrl") == f"#category-{category}"
-    assert sorted(p.get("id") for p in _placemarks(root)) == expected_ids(spaces, flt)
+    assert sorted(space_id(p) for p in _placemarks(root)) == expected_ids(spaces, flt)
 
 
 def test_kml_names_descriptions_and_geometry(spaces, tmp_path):
     path = run_export(spaces, "kml", tmp_path / "out.kml", lang="en")
     root = ET.parse(path).getroot()
-    marks = {p.get("id"): p for p in _placemarks(root)}
+    marks = {space_id(p): p for p in _placemarks(root)}
     gallery = marks["phong-tranh-cu"]
     assert gallery.findtext(f"{KML}name") == "Old <Gallery>"  # the name, as plain text
     description = gallery.findtext(f"{KML}description")
@@ -272,7 +279,7 @@ def test_kmz_is_a_zip_with_doc_kml(spaces, tmp_path):
     with zipfile.ZipFile(path) as zf:
         assert zf.namelist() == ["doc.kml"]
         root = ET.fromstring(zf.read("doc.kml"))
-    assert sorted(p.get("id") for p in _placemarks(root)) == expected_ids(spaces, flt)
+    assert sorted(space_id(p) for p in _placemarks(root)) == expected_ids(spaces, flt)
     assert any(p.findtext(f"{KML}name") == TRICKY for p in _placemarks(root))
 
 
