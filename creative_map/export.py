@@ -41,11 +41,13 @@ from creative_map.query import Filter, filter_spaces
 
 __all__ = [
     "FORMATS",
+    "MIME_TYPES",
     "SUFFIXES",
     "ExportOptions",
     "describe_filter",
     "export",
     "export_bytes",
+    "file_name",
     "select_events",
     "select_spaces",
     "shapefile_field_names",
@@ -72,6 +74,19 @@ SUFFIXES: Final[dict[str, str]] = {
     "bundle": ".zip",
 }
 """The file suffix each format is written with (``shp`` and ``bundle`` are zip files)."""
+MIME_TYPES: Final[dict[str, str]] = {
+    "geojson": "application/geo+json",
+    "csv": "text/csv",
+    "kml": "application/vnd.google-earth.kml+xml",
+    "kmz": "application/vnd.google-earth.kmz",
+    "gpkg": "application/geopackage+sqlite3",
+    "shp": "application/zip",
+    "html": "text/html",
+    "png": "image/png",
+    "pdf": "application/pdf",
+    "bundle": "application/zip",
+}
+"""The media type of each format (for download buttons)."""
 
 LICENCE: Final = "CC BY 4.0"
 SOURCE: Final = "creative_map — Bản đồ mạng lưới không gian sáng tạo Hà Nội / Hanoi creative-space network map"
@@ -958,6 +973,14 @@ def export(
         WRITERS[fmt](selected, tmp, options)
     logger.info("wrote %d spaces as %s to %s", len(selected), fmt, target)
     return target
+
+
+def file_name(fmt: str, *, page: Page = "A4", stem: str = "creative_map") -> str:
+    """Return the file name a download of `fmt` should get, e.g. ``creative_map_A3.pdf``, ``creative_map_shp.zip``."""
+    if fmt not in SUFFIXES:
+        raise ValueError(f"`fmt` must be one of {', '.join(FORMATS)}; got {fmt!r}")
+    infix = {"shp": "_shp", "bundle": "_bundle", "png": f"_{page}", "pdf": f"_{page}"}.get(fmt, "")
+    return f"{stem}{infix}{SUFFIXES[fmt]}"
 
 
 def export_bytes(spaces: gpd.GeoDataFrame, fmt: str, **kwargs: Any) -> bytes:

@@ -608,6 +608,13 @@ def test_export_bytes_matches_export(spaces, tmp_path):
     assert data == run_export(spaces, "kml", tmp_path / "out.kml", flt=flt, lang="en").read_bytes()
 
 
+def test_download_names_and_media_types_cover_every_format():
+    assert set(export.MIME_TYPES) == set(export.FORMATS) == set(export.WRITERS)
+    names = {fmt: export.file_name(fmt, page="A3") for fmt in export.FORMATS}
+    assert names["pdf"] == "creative_map_A3.pdf" and names["shp"] == "creative_map_shp.zip"
+    assert len(set(names.values())) == len(names)
+
+
 def test_describe_filter_in_both_languages():
     flt = Filter(districts=("hoan kiem",), categories=("museum",), statuses=("active",))
     assert export.describe_filter(flt, "vi") == (
