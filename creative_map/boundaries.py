@@ -97,6 +97,14 @@ def _resolve(level: Level, value: object) -> str:
     return admin.resolve_district(value).name if level == "district" else admin.resolve_ward_2025(value).name
 
 
+def _resolves(level: Level, value: object) -> bool:
+    try:
+        _resolve(level, value)
+    except ValueError:
+        return False
+    return True
+
+
 def _find_name_field(frame: pd.DataFrame, level: Level, file: str) -> str:
     """Return the text column whose values resolve best to units of `level`."""
     best: str | None = None
@@ -104,13 +112,10 @@ def _find_name_field(frame: pd.DataFrame, level: Level, file: str) -> str:
     for column in frame.columns:
         if column == "geometry" or (frame[column].dtype.kind not in "OUT" and str(frame[column].dtype) != "str"):
             continue
-        hits = 0
-        for value in frame[column]:
-            try:
-                _resolve(level, value)
-                hits += 1
-            except ValueError:
-                pass
+        sample = frame[column].head(10)
+        if sum(_resolves(level, v) for v in sample) * 2 < len(sample):  # skip codes and other fields quickly
+            continue
+        hits = sum(_resolves(level, v) for v in frame[column])
         if hits > best_hits:
             best, best_hits = str(column), hits
     if best is None or best_hits < max(1, len(frame) // 2):
@@ -209,7 +214,7 @@ def _read_frame(level: Level, path: Path, name_field: str | None, *, approximate
 
 @cache
 def _shipped(level: Level) -> gpd.GeoDataFrame:
-    return _read_frame(level, BOUNDARIES_DIR / FILES[level], None, approximate=True)
+    return _read_frame(level, BOUNDARIES_DIR / FILES[level], NAME, approximate=True)
 
 
 def load_boundaries(
