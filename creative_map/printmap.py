@@ -25,6 +25,7 @@ import geopandas as gpd
 import matplotlib
 import shapely
 from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection
 from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
@@ -108,14 +109,16 @@ def _extent(spaces_proj: gpd.GeoSeries, base_proj: gpd.GeoSeries, aspect: float)
     return cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2
 
 
-def _draw_base(ax: Axes, boundaries: Mapping[str, gpd.GeoDataFrame], view: Any, *, lang: Lang) -> None:
+def _draw_base(
+    ax: Axes, boundaries: Mapping[str, gpd.GeoDataFrame], view: Any, *, lang: Lang, scale: float = 1.0
+) -> None:
     """Draw the 2025 wards as the filled base, the districts as outlines, and name the units that fit."""
     wards = boundaries["ward_2025"].to_crs(schema.CRS_PROJECTED)
     districts = boundaries["district"].to_crs(schema.CRS_PROJECTED)
     wards = wards.loc[wards.intersects(view)]
     districts = districts.loc[districts.intersects(view)]
-    wards.plot(ax=ax, facecolor=_BASE_FILL, edgecolor=_BASE_EDGE, linewidth=0.8, zorder=1)
-    districts.boundary.plot(ax=ax, color=_DISTRICT_EDGE, linewidth=1.1, zorder=2)
+    wards.plot(ax=ax, facecolor=_BASE_FILL, edgecolor=_BASE_EDGE, linewidth=0.8 * scale, zorder=1)
+    districts.boundary.plot(ax=ax, color=_DISTRICT_EDGE, linewidth=1.1 * scale, zorder=2)
     # Name the wards when few enough are in view; otherwise the districts.
     labelled, size, colour = (wards, 6.5, _LABEL_COLOUR) if len(wards) <= 30 else (districts, 8.0, "#444444")
     for name, geom in zip(labelled["name"], labelled.geometry, strict=True):
@@ -127,7 +130,7 @@ def _draw_base(ax: Axes, boundaries: Mapping[str, gpd.GeoDataFrame], view: Any, 
             point.x,
             point.y,
             _short_unit(name),
-            fontsize=size,
+            fontsize=size * scale,
             color=colour,
             ha="center",
             va="center",
@@ -146,24 +149,38 @@ def _short_unit(name: str) -> str:
 
 
 def _marker_positions(points: list[tuple[float, float]], spacing: float) -> list[tuple[float, float]]:
-    """Return where to draw each point's marker: spaces sharing a position are fanned out on a ring around it.
+    """Return where to draw each point's marker: markers that would overlap are fanned out on a ring.
 
     Many spaces are only known to their ward (placed at its centre), so several share one position; on
-    paper they would hide each other. Each group of k > 1 goes on a ring of k markers `spacing` apart.
+    paper they would hide each other. Points closer than `spacing` (transitively) form a group; a group of
+    k > 1 goes on a ring of k markers `spacing` apart around its centre, in the order of the input.
     """
-    groups: dict[tuple[int, int], list[int]] = {}
-    for i, (x, y) in enumerate(points):
-        groups.setdefault((round(x), round(y)), []).append(i)
+    parent = list(range(len(points)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    geoms = shapely.points(points) if points else []
+    pairs = shapely.STRtree(geoms).query(geoms, predicate="dwithin", distance=spacing) if points else [[], []]
+    for a, b in zip(*pairs, strict=True):
+        parent[root(int(a))] = root(int(b))
+    groups: dict[int, list[int]] = {}
+    for i in range(len(points)):
+        groups.setdefault(root(i), []).append(i)
     out = list(points)
     for members in groups.values():
         k = len(members)
         if k == 1:
             continue
         radius = max(spacing, spacing * k / (2 * math.pi))
-        x, y = points[members[0]]
+        cx = sum(points[i][0] for i in members) / k
+        cy = sum(points[i][1] for i in members) / k
         for j, i in enumerate(members):
             angle = math.pi / 2 - 2 * math.pi * j / k
-            out[i] = (x + radius * math.cos(angle), y + radius * math.sin(angle))
+            out[i] = (cx + radius * math.cos(angle), cy + radius * math.sin(angle))
     return out
 
 
@@ -172,7 +189,9 @@ def _rgba(colour: str, alpha: float) -> tuple[float, float, float, float]:
     return (r, g, b, alpha)
 
 
-def _draw_spaces(ax: Axes, spaces_proj: gpd.GeoDataFrame, numbers: list[int] | None, *, spacing: float) -> None:
+def _draw_spaces(
+    ax: Axes, spaces_proj: gpd.GeoDataFrame, numbers: list[int] | None, *, spacing: float, scale: float = 1.0
+) -> None:
     """Draw each space in its category's colour: areas filled, lines thick, a circle at each space's point.
 
     Closed spaces are hollow, planned ones have dashed edges, those not placed exactly are faded. One
@@ -196,7 +215,7 @@ def _draw_spaces(ax: Axes, spaces_proj: gpd.GeoDataFrame, numbers: list[int] | N
                     ax=ax,
                     facecolor=[_rgba(colours[i], 0.35 * alphas[i]) for i in idx],
                     edgecolor=[colours[i] for i in idx],
-                    linewidth=1.2,
+                    linewidth=1.2 * scale,
                     linestyle=style,
                     zorder=zorder,
                 )
@@ -204,7 +223,7 @@ def _draw_spaces(ax: Axes, spaces_proj: gpd.GeoDataFrame, numbers: list[int] | N
                 shapes.plot(
                     ax=ax,
                     color=[_rgba(colours[i], 0.85 * alphas[i]) for i in idx],
-                    linewidth=3.0,
+                    linewidth=3.0 * scale,
                     linestyle=style,
                     zorder=zorder,
                 )
@@ -220,11 +239,11 @@ def _draw_spaces(ax: Axes, spaces_proj: gpd.GeoDataFrame, numbers: list[int] | N
     ax.scatter(
         [m[0] for m in markers],
         [m[1] for m in markers],
-        s=46,
+        s=46 * scale**2,
         marker="o",
         facecolors=[_rgba("white" if h else c, a) for h, c, a in zip(hollow, colours, alphas, strict=True)],
         edgecolors=[_rgba(c if h else "white", a) for h, c, a in zip(hollow, colours, alphas, strict=True)],
-        linewidths=[1.4 if h else 0.8 for h in hollow],
+        linewidths=[(1.4 if h else 0.8) * scale for h in hollow],
         linestyles=styles,
         zorder=6,
     )
@@ -234,7 +253,7 @@ def _draw_spaces(ax: Axes, spaces_proj: gpd.GeoDataFrame, numbers: list[int] | N
             (mx, my),
             xytext=(4, 3),
             textcoords="offset points",
-            fontsize=6,
+            fontsize=6 * scale,
             color="#202020",
             zorder=7,
             clip_on=True,
@@ -242,7 +261,7 @@ def _draw_spaces(ax: Axes, spaces_proj: gpd.GeoDataFrame, numbers: list[int] | N
         )
 
 
-def _draw_scale_bar(ax: Axes, view: tuple[float, float, float, float]) -> None:
+def _draw_scale_bar(ax: Axes, view: tuple[float, float, float, float], *, scale: float = 1.0) -> None:
     """Draw a two-tone scale bar in the lower left corner (true in UTM 48N, within 0.1 % near Hanoi)."""
     x0, y0, x1, y1 = view
     length = _nice_length(x1 - x0)
@@ -257,10 +276,12 @@ def _draw_scale_bar(ax: Axes, view: tuple[float, float, float, float]) -> None:
         )
     unit, value = ("km", length / 1000) if length >= 1000 else ("m", length)
     for x, text in ((left, "0"), (left + length, f"{value:g} {unit}")):
-        ax.text(x, bottom + height * 1.8, text, fontsize=7, ha="center", va="bottom", zorder=8)
+        ax.text(x, bottom + height * 1.8, text, fontsize=7 * scale, ha="center", va="bottom", zorder=8)
 
 
-def _draw_north_arrow(ax: Axes, view: tuple[float, float, float, float], convergence_deg: float, lang: Lang) -> None:
+def _draw_north_arrow(
+    ax: Axes, view: tuple[float, float, float, float], convergence_deg: float, lang: Lang, *, scale: float = 1.0
+) -> None:
     """Draw an arrow to true north in the upper right corner (grid north turned by the convergence)."""
     x0, y0, x1, y1 = view
     cx, cy = x1 - (x1 - x0) * 0.05, y1 - (y1 - y0) * 0.14
@@ -278,7 +299,7 @@ def _draw_north_arrow(ax: Axes, view: tuple[float, float, float, float], converg
         cx + dx * 1.25,
         cy + dy * 1.25,
         _t("north", lang),
-        fontsize=11,
+        fontsize=11 * scale,
         fontweight="bold",
         ha="center",
         va="bottom",
@@ -286,7 +307,7 @@ def _draw_north_arrow(ax: Axes, view: tuple[float, float, float, float], converg
     )
 
 
-def _legend(ax: Axes, spaces: gpd.GeoDataFrame, *, lang: Lang, scale: float = 1.0) -> None:
+def _legend(ax: Axes, spaces: gpd.GeoDataFrame, *, lang: Lang, scale: float = 1.0) -> float:
     """Draw the legend: categories present (with counts), the symbols for status and precision, the units."""
     counts = spaces[schema.CATEGORY].value_counts()
     handles: list[Any] = [
@@ -295,7 +316,7 @@ def _legend(ax: Axes, spaces: gpd.GeoDataFrame, *, lang: Lang, scale: float = 1.
             [],
             marker="o",
             linestyle="none",
-            markersize=7,
+            markersize=7 * scale,
             markerfacecolor=c.colour,
             markeredgecolor="white",
             label=textwrap.fill(f"{c.label.get(lang)} ({int(counts[c.id])})", 42, subsequent_indent="  "),
@@ -309,7 +330,7 @@ def _legend(ax: Axes, spaces: gpd.GeoDataFrame, *, lang: Lang, scale: float = 1.
             [],
             marker="o",
             linestyle="none",
-            markersize=7,
+            markersize=7 * scale,
             markerfacecolor="white",
             markeredgecolor="#555555",
             label=_t("closed", lang),
@@ -319,7 +340,7 @@ def _legend(ax: Axes, spaces: gpd.GeoDataFrame, *, lang: Lang, scale: float = 1.
             [],
             marker="o",
             linestyle="none",
-            markersize=7,
+            markersize=7 * scale,
             markerfacecolor="#555555",
             alpha=0.55,
             markeredgecolor="white",
@@ -340,15 +361,22 @@ def _legend(ax: Axes, spaces: gpd.GeoDataFrame, *, lang: Lang, scale: float = 1.
         borderaxespad=0,
     )
     legend.set_in_layout(False)
+    # Where the legend ends (axes fraction), measured with the Agg renderer: the index starts below it.
+    renderer = FigureCanvasAgg(ax.figure).get_renderer()  # type: ignore[arg-type, no-untyped-call]
+    return float(legend.get_window_extent(renderer).transformed(ax.transAxes.inverted()).y0)
 
 
 INDEX_FONT_PT: Final = 6.5
 INDEX_LINE: Final = 1.35
 
 
-def _index_rows(side_height_pt: float) -> int:
-    """Return how many index lines fit in one column under the legend (the lower 37 % of the side panel)."""
-    return int(side_height_pt * 0.37 / (INDEX_FONT_PT * INDEX_LINE))
+INDEX_GAP: Final = 0.035
+"""Between the legend's end and the index heading, and the heading and the first line (axes fraction)."""
+
+
+def _index_rows(side_height_pt: float, free: float, scale: float) -> int:
+    """Return how many index lines fit in one column in the lower `free` fraction of the side panel."""
+    return max(0, int((free - 2 * INDEX_GAP) * side_height_pt / (INDEX_FONT_PT * scale * INDEX_LINE)))
 
 
 def _index_lines(spaces: gpd.GeoDataFrame, lang: Lang, *, width: int) -> list[str]:
@@ -462,6 +490,7 @@ def _map_panel(
     *,
     numbers: list[int] | None,
     lang: Lang,
+    scale: float = 1.0,
 ) -> Axes:
     """Draw one map (base, spaces, scale bar, frame) in axes at `rect` showing `view`; return the axes."""
     fig.patches.append(
@@ -471,8 +500,8 @@ def _map_panel(
     )
     ax = fig.add_axes(rect)
     width_pt, _ = _axes_points(fig, rect)
-    _draw_base(ax, boundaries, box(*view), lang=lang)
-    _draw_spaces(ax, spaces_proj, numbers, spacing=8.5 * (view[2] - view[0]) / width_pt)
+    _draw_base(ax, boundaries, box(*view), lang=lang, scale=scale)
+    _draw_spaces(ax, spaces_proj, numbers, spacing=8.5 * scale * (view[2] - view[0]) / width_pt, scale=scale)
     ax.set_xlim(view[0], view[2])
     ax.set_ylim(view[1], view[3])
     ax.set_aspect("equal")
@@ -490,7 +519,7 @@ def _map_panel(
             clip_on=False,
         )
     )
-    _draw_scale_bar(ax, view)
+    _draw_scale_bar(ax, view, scale=scale)
     return ax
 
 
@@ -513,19 +542,22 @@ def _core_view(spaces_proj: gpd.GeoDataFrame, view: View, aspect: float) -> View
     return core
 
 
-def _index(side: Axes, spaces: gpd.GeoDataFrame, rows: int, *, lang: Lang, scale: float) -> None:
-    """Write the numbered list of the spaces under the legend, in one or two columns."""
+def _index(side: Axes, spaces: gpd.GeoDataFrame, rows: int, top: float, *, lang: Lang, scale: float) -> None:
+    """Write the numbered list of the spaces below `top` (axes fraction), in one or two columns."""
     two = len(spaces) > rows
-    lines = _index_lines(spaces, lang, width=30 if two else 62)
+    lines = _index_lines(spaces, lang, width=25 if two else 60)
     half = math.ceil(len(lines) / 2) if two else len(lines)
-    side.text(0.0, 0.40, _t("index", lang), fontsize=9 * scale, fontweight="bold", va="top", transform=side.transAxes)
+    heading = top - INDEX_GAP
+    side.text(
+        0.0, heading, _t("index", lang), fontsize=9 * scale, fontweight="bold", va="top", transform=side.transAxes
+    )
     for column, chunk in enumerate((lines[:half], lines[half:])):
         if chunk:
             side.text(
                 0.52 * column,
-                0.37,
+                heading - INDEX_GAP,
                 "\n".join(chunk),
-                fontsize=INDEX_FONT_PT,
+                fontsize=INDEX_FONT_PT * scale,
                 va="top",
                 linespacing=INDEX_LINE,
                 transform=side.transAxes,
@@ -557,23 +589,23 @@ def _layout(
     base_proj = boundaries["district"].to_crs(schema.CRS_PROJECTED).geometry
     width_pt, height_pt = _axes_points(fig, MAP_RECT)
     view = _extent(spaces_proj.geometry, base_proj, width_pt / height_pt)
-    rows = _index_rows(_axes_points(fig, SIDE_RECT)[1])
-    numbered = 0 < len(spaces) <= 2 * rows
-    numbers = list(range(1, len(spaces) + 1)) if numbered else None
-    ax = _map_panel(fig, MAP_RECT, spaces_proj, boundaries, view, numbers=numbers, lang=lang)
-    if spaces.empty:
-        ax.text(0.5, 0.5, _t("none", lang), transform=ax.transAxes, ha="center", va="center", fontsize=12)
-    lon, lat = _to_lonlat((view[0] + view[2]) / 2, (view[1] + view[3]) / 2)
-    convergence = Proj(CRS(schema.CRS_PROJECTED)).get_factors(lon, lat).meridian_convergence
-    _draw_north_arrow(ax, view, float(convergence), lang)
-
     side = fig.add_axes(SIDE_RECT)
     side.axis("off")
-    _legend(side, spaces, lang=lang, scale=scale)
+    legend_end = _legend(side, spaces, lang=lang, scale=scale)
+    rows = _index_rows(_axes_points(fig, SIDE_RECT)[1], legend_end, scale)
+    numbered = 0 < len(spaces) <= 2 * rows
+    numbers = list(range(1, len(spaces) + 1)) if numbered else None
+    ax = _map_panel(fig, MAP_RECT, spaces_proj, boundaries, view, numbers=numbers, lang=lang, scale=scale)
+    if spaces.empty:
+        ax.text(0.5, 0.5, _t("none", lang), transform=ax.transAxes, ha="center", va="center", fontsize=12 * scale)
+    lon, lat = _to_lonlat((view[0] + view[2]) / 2, (view[1] + view[3]) / 2)
+    convergence = Proj(CRS(schema.CRS_PROJECTED)).get_factors(lon, lat).meridian_convergence
+    _draw_north_arrow(ax, view, float(convergence), lang, scale=scale)
+
     inset_w, inset_h = _axes_points(fig, INSET_RECT)
     core = None if numbered else _core_view(spaces_proj, view, inset_w / inset_h)
     if numbered:
-        _index(side, spaces, rows, lang=lang, scale=scale)
+        _index(side, spaces, rows, legend_end, lang=lang, scale=scale)
     elif core is not None:
         ax.add_patch(
             Rectangle(
@@ -586,7 +618,7 @@ def _layout(
                 zorder=9,
             )
         )
-        _map_panel(fig, INSET_RECT, spaces_proj, boundaries, core, numbers=None, lang=lang)
+        _map_panel(fig, INSET_RECT, spaces_proj, boundaries, core, numbers=None, lang=lang, scale=scale)
         fig.text(
             INSET_RECT[0],
             INSET_RECT[1] + INSET_RECT[3] + 0.008,
