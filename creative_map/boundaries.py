@@ -273,6 +273,8 @@ def _join(points: gpd.GeoSeries, units: gpd.GeoDataFrame) -> pd.Series:
     """Name of the unit holding each point; the nearest unit for a point in none."""
     pts = gpd.GeoDataFrame(geometry=points.reset_index(drop=True))
     hits = gpd.sjoin(pts, units[[NAME, "geometry"]], how="left", predicate="intersects")
+    # A point on a shared edge touches two units: keep the one that comes first in `units` (by code).
+    hits = hits.sort_values("index_right", kind="stable").sort_index(kind="stable")
     hits = hits[~hits.index.duplicated(keep="first")]
     names = hits[NAME].reindex(pts.index)
     missing = names.isna()

@@ -243,3 +243,15 @@ def test_join_problems_warn_only_beyond_the_tolerance(tmp_path):
     assert len(problems) == 2 and {p.field for p in problems} == {"district", "ward_2025"}
     assert all(p.severity == "warning" and p.index == 2 for p in problems)
     assert "lies in Quận Ba Đình by the boundaries, 400 m from Quận Hoàn Kiếm" in messages[0]
+
+
+def test_a_point_on_a_shared_edge_goes_to_the_first_unit_and_no_space_is_fine(tmp_path):
+    # Squares in lon/lat so that the point lies exactly on the shared edge (lon 105.86).
+    squares = [box(105.86, 21.02, 105.87, 21.03), box(105.85, 21.02, 105.86, 21.03)]
+    for order in (["Quận Ba Đình", "Quận Hoàn Kiếm"], ["Quận Hoàn Kiếm", "Quận Ba Đình"]):
+        layer = gpd.GeoDataFrame({"name": order, "code": ["1", "2"], "approximate": False}, geometry=squares, crs=4326)
+        wards = layer.assign(name=["Phường Hoàn Kiếm", "Phường Cửa Nam"])
+        joined = assign_units(spaces_at(tmp_path, (105.86, 21.025)), districts=layer, wards=wards)
+        assert joined["district_joined"].iloc[0] == order[0]
+    empty = assign_units(spaces_at(tmp_path, (105.86, 21.025)).iloc[:0])
+    assert len(empty) == 0 and {"district_joined", "ward_2025_distance_m"} <= set(empty.columns)
