@@ -42,12 +42,18 @@ from creative_map import admin, schema
 from creative_map.errors import DataError, Problem
 
 __all__ = [
+    "APPROXIMATE_NOTE",
     "BOUNDARIES_DIR",
     "FILES",
+    "JOIN_WARNING_METRES",
     "Level",
     "accuracy_table",
+    "allocate_cells",
     "assign_units",
     "build_boundaries",
+    "build_layers",
+    "geodesic_area_km2",
+    "join_problems",
     "load_boundaries",
 ]
 
