@@ -148,12 +148,17 @@ def _short_unit(name: str) -> str:
     return name
 
 
+MAX_FAN: Final = 16
+"""Largest group of overlapping markers fanned out on a ring."""
+
+
 def _marker_positions(points: list[tuple[float, float]], spacing: float) -> list[tuple[float, float]]:
     """Return where to draw each point's marker: markers that would overlap are fanned out on a ring.
 
     Many spaces are only known to their ward (placed at its centre), so several share one position; on
     paper they would hide each other. Points closer than `spacing` (transitively) form a group; a group of
-    k > 1 goes on a ring of k markers `spacing` apart around its centre, in the order of the input.
+    k > 1 goes on a ring of k markers `spacing` apart around its centre, in the order of the input. Larger
+    crowds than `MAX_FAN` stay where they are (a ring would cover the map; the inset shows them closer).
     """
     parent = list(range(len(points)))
 
@@ -173,7 +178,7 @@ def _marker_positions(points: list[tuple[float, float]], spacing: float) -> list
     out = list(points)
     for members in groups.values():
         k = len(members)
-        if k == 1:
+        if k == 1 or k > MAX_FAN:
             continue
         radius = max(spacing, spacing * k / (2 * math.pi))
         cx = sum(points[i][0] for i in members) / k

@@ -441,7 +441,7 @@ def test_print_map_with_no_space_still_draws(spaces, boundaries, tmp_path):
 
 
 def test_print_map_adds_an_inset_where_many_spaces_crowd(boundaries, write_json, tmp_path):
-    # 45 spaces (too many to number) crowd in Hoàn Kiếm, one is 25 km north in Sóc Sơn: the centre gets an inset.
+    # 90 spaces (too many to number) crowd in Hoàn Kiếm, one is 25 km north in Sóc Sơn: the centre gets an inset.
     crowd = [
         make_space(
             105.845 + 0.0003 * (i % 9),
@@ -450,7 +450,7 @@ def test_print_map_adds_an_inset_where_many_spaces_crowd(boundaries, write_json,
             name_vi=f"Không gian {i}",
             category="art_space",
         )
-        for i in range(45)
+        for i in range(90)
     ]
     far = make_space(
         105.8525,
