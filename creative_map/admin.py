@@ -12,7 +12,7 @@ import json
 import re
 import sqlite3
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Literal
@@ -252,6 +252,7 @@ def _old_ward_keys() -> dict[str, list[str]]:
     return keys
 
 
+@lru_cache(maxsize=4096)
 def resolve_district(name: str) -> District:
     """Return the pre-2025 district that `name` means.
 
@@ -275,6 +276,7 @@ def resolve_district(name: str) -> District:
     return next(d for d in districts() if d.name == full)
 
 
+@lru_cache(maxsize=4096)
 def resolve_ward_2025(name: str) -> Unit2025:
     """Return the 2025 ward or commune that `name` means (``van mieu quoc tu giam``, ``Xã Bát Tràng``)."""
     (full,) = _resolve("ward or commune (2025)", name, _unit_keys())

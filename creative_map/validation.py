@@ -27,6 +27,7 @@ __all__ = ["Checked", "check_events", "check_spaces", "is_http_url", "is_opening
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 PLAN_ITEM = re.compile(r"^\d+(?:\.\d+)*(?:\.[a-z])?$")
+HTTP_URL = re.compile(r"^https?://[^\s/?#:]+\.[^\s/?#]+(?:[/?#]\S*)?$", re.IGNORECASE)
 DUPLICATE_NAME_METRES = 50.0
 
 _WD = r"(?:Mo|Tu|We|Th|Fr|Sa|Su)"
@@ -52,7 +53,7 @@ def is_opening_hours(text: str) -> bool:
 
 def is_http_url(text: str) -> bool:
     """Return whether `text` is an absolute ``http://`` or ``https://`` address with a host."""
-    return bool(re.match(r"^https?://[^\s/?#:]+\.[^\s/?#]+(?:[/?#]\S*)?$", text.strip(), re.IGNORECASE))
+    return bool(HTTP_URL.match(text.strip()))
 
 
 @dataclass
