@@ -26,7 +26,7 @@ import zipfile
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, NamedTuple
 from xml.sax.saxutils import XMLGenerator
 
 import geopandas as gpd
@@ -43,8 +43,10 @@ __all__ = [
     "FORMATS",
     "MIME_TYPES",
     "SUFFIXES",
+    "Download",
     "ExportOptions",
     "describe_filter",
+    "download",
     "export",
     "export_bytes",
     "file_name",
@@ -992,3 +994,21 @@ def export_bytes(spaces: gpd.GeoDataFrame, fmt: str, **kwargs: Any) -> bytes:
         path = Path(tmp) / f"export{SUFFIXES.get(fmt, '')}"
         export(spaces, fmt, path, **kwargs)
         return path.read_bytes()
+
+
+class Download(NamedTuple):
+    """What a download button needs: ``st.download_button(label, **download(...)._asdict())``."""
+
+    data: bytes
+    file_name: str
+    mime: str
+
+
+def download(spaces: gpd.GeoDataFrame, fmt: str, **kwargs: Any) -> Download:
+    """Return the export of `fmt` with its file name and media type (the app's download buttons).
+
+    Takes the same keyword arguments as `export` except `path` and `force`; the app passes its current
+    filter, events and language, so the file holds exactly what the map shows.
+    """
+    data = export_bytes(spaces, fmt, **kwargs)
+    return Download(data, file_name(fmt, page=kwargs.get("page", "A4")), MIME_TYPES[fmt])

@@ -608,6 +608,14 @@ def test_export_bytes_matches_export(spaces, tmp_path):
     assert data == run_export(spaces, "kml", tmp_path / "out.kml", flt=flt, lang="en").read_bytes()
 
 
+def test_download_for_the_app_holds_what_the_filter_selects(spaces, events):
+    flt = Filter(categories=("museum", "art_space"))
+    result = export.download(spaces, "geojson", flt=flt, events=events, lang="en", date=DATE)
+    assert (result.file_name, result.mime) == ("creative_map.geojson", "application/geo+json")
+    assert sorted(f["id"] for f in json.loads(result.data)["features"]) == expected_ids(spaces, flt)
+    assert export.download(spaces, "pdf", page="A3", date=DATE).file_name == "creative_map_A3.pdf"
+
+
 def test_download_names_and_media_types_cover_every_format():
     assert set(export.MIME_TYPES) == set(export.FORMATS) == set(export.WRITERS)
     names = {fmt: export.file_name(fmt, page="A3") for fmt in export.FORMATS}
