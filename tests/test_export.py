@@ -12,6 +12,7 @@ import io as _io
 import json
 import re
 import sqlite3
+import struct
 import xml.etree.ElementTree as ET
 import zipfile
 from pathlib import Path
@@ -391,6 +392,44 @@ def test_shp_field_table_and_cut_text(spaces, tmp_path):
     assert lines.geometry[0].equals(by_id["pho-di-bo-dinh-liet"])  # a shapefile reads one-part lines as lines
     polygons = pyogrio.read_dataframe(f"/vsizip/{path}/spaces_polygons.shp")
     assert polygons.geometry[0].equals(by_id["vuon-hoa-ly-thai-to"])
+
+
+def read_dbf(data: bytes) -> list[dict[str, str]]:
+    """A minimal dBASE III reader (header, field descriptors, fixed-width UTF-8 records): not GDAL."""
+    count = struct.unpack("<I", data[4:8])[0]
+    header_length, record_length = struct.unpack("<HH", data[8:12])
+    fields, pos = [], 32
+    while data[pos] != 0x0D:
+        fields.append((data[pos : pos + 11].split(b"\0")[0].decode("ascii"), data[pos + 16]))
+        pos += 32
+    rows = []
+    for i in range(count):
+        record = data[header_length + i * record_length : header_length + (i + 1) * record_length]
+        offset, row = 1, {}
+        for name, length in fields:
+            row[name] = record[offset : offset + length].decode("utf-8").strip()
+            offset += length
+        rows.append(row)
+    return rows
+
+
+def test_shp_read_without_gdal(spaces, tmp_path):
+    flt = Filter(categories=("other", "walking_street", "public_space"))
+    path = run_export(spaces, "shp", tmp_path / "out.zip", flt=flt)
+    shape_types = {"spaces_points": (1, 8), "spaces_lines": (3,), "spaces_polygons": (5,)}
+    ids = []
+    with zipfile.ZipFile(path) as zf:
+        for stem, allowed in shape_types.items():
+            shp = zf.read(f"{stem}.shp")
+            assert struct.unpack(">i", shp[0:4])[0] == 9994  # the shapefile magic number
+            assert struct.unpack("<i", shp[32:36])[0] in allowed
+            rows = read_dbf(zf.read(f"{stem}.dbf"))
+            ids += [r["id"] for r in rows]
+            if stem == "spaces_points":
+                gallery = next(r for r in rows if r["id"] == "phong-tranh-cu")
+                assert gallery["name_vi"] == TRICKY and gallery["sources"].startswith("https://example.org/gallery")
+                assert LONG_VI.startswith(gallery["desc_vi"])
+    assert sorted(ids) == expected_ids(spaces, flt)
 
 
 def test_shapefile_field_names_are_unique_even_for_clashing_long_names():
