@@ -446,6 +446,9 @@ def test_shapefile_field_names_are_unique_even_for_clashing_long_names():
 def test_png_print_map_size_and_drawn_content(spaces, boundaries, tmp_path, page, size):
     flt = Filter(categories=("art_space", "museum"))
     path = run_export(spaces, "png", tmp_path / "map.png", flt=flt, boundaries=boundaries, page=page, lang="en")
+    raw = path.read_bytes()
+    assert raw[:8] == b"\x89PNG\r\n\x1a\n" and raw[12:16] == b"IHDR"  # the header, read by hand
+    assert struct.unpack(">II", raw[16:24]) == size
     with Image.open(path) as image:
         assert image.format == "PNG"
         assert image.size == size  # landscape at 200 dpi: 297 x 210 mm -> 2338 x 1653 px
