@@ -408,7 +408,7 @@ def _coords(coords: Any) -> str:
     return " ".join(f"{c[0]!r},{c[1]!r}" for c in coords)
 
 
-def kml_text(spaces: gpd.GeoDataFrame, options: ExportOptions) -> str:
+def kml_text(spaces: gpd.GeoDataFrame, options: ExportOptions, *, icon: str = KML_ICON) -> str:
     """Return the KML document: a style and a folder per category, a placemark per space.
 
     Each placemark has the name in `options.lang`, a bilingual HTML description and every field as
@@ -430,7 +430,7 @@ def kml_text(spaces: gpd.GeoDataFrame, options: ExportOptions) -> str:
         k.start("IconStyle")
         k.leaf("color", _kml_colour(cat.colour))
         k.start("Icon")
-        k.leaf("href", KML_ICON)
+        k.leaf("href", icon)
         k.end("Icon")
         k.end("IconStyle")
         k.start("LineStyle")
@@ -472,9 +472,26 @@ def write_kml(spaces: gpd.GeoDataFrame, path: Path, options: ExportOptions) -> N
     path.write_text(kml_text(spaces, options), encoding="utf-8")
 
 
+KMZ_ICON: Final = "files/circle.png"
+
+
+def _circle_png(size: int = 64) -> bytes:
+    """Return a white, black-edged circle as PNG: the KMZ's own icon, tinted per category like Google's."""
+    from PIL import Image, ImageDraw  # Pillow comes with matplotlib
+
+    image = Image.new("RGBA", (size, size), (0, 0, 0, 0))
+    ImageDraw.Draw(image).ellipse(
+        (4, 4, size - 5, size - 5), fill=(255, 255, 255, 255), outline=(0, 0, 0, 255), width=3
+    )
+    out = _io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
 def write_kmz(spaces: gpd.GeoDataFrame, path: Path, options: ExportOptions) -> None:
-    """Write the KMZ: a zip holding the KML as ``doc.kml``."""
-    _write_zip(path, {"doc.kml": kml_text(spaces, options).encode("utf-8")}, options.date)
+    """Write the KMZ: a zip holding the KML as ``doc.kml`` and its icon, so it needs no network at all."""
+    doc = kml_text(spaces, options, icon=KMZ_ICON).encode("utf-8")
+    _write_zip(path, {"doc.kml": doc, KMZ_ICON: _circle_png()}, options.date)
 
 
 # --- boundaries and statistics (issue 4's modules) ----------------------------------------------------------

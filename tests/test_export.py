@@ -278,8 +278,12 @@ def test_kmz_is_a_zip_with_doc_kml(spaces, tmp_path):
     flt = Filter(categories=("art_space", "other"))
     path = run_export(spaces, "kmz", tmp_path / "out.kmz", flt=flt)
     with zipfile.ZipFile(path) as zf:
-        assert zf.namelist() == ["doc.kml"]
+        assert zf.namelist() == ["doc.kml", "files/circle.png"]  # doc.kml first, as Google Earth expects
         root = ET.fromstring(zf.read("doc.kml"))
+        with Image.open(_io.BytesIO(zf.read("files/circle.png"))) as icon:
+            assert icon.size == (64, 64) and icon.mode == "RGBA"
+    hrefs = {h.text for h in root.iter(f"{KML}href")}
+    assert hrefs == {"files/circle.png"}  # the icon inside the KMZ: nothing to fetch
     assert sorted(space_id(p) for p in _placemarks(root)) == expected_ids(spaces, flt)
     assert any(p.findtext(f"{KML}name") == TRICKY for p in _placemarks(root))
 
