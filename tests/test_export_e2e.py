@@ -4,6 +4,7 @@ request that leaves the file blocked: the map, its markers, legend and layer swi
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from collections.abc import Iterator
@@ -99,14 +100,22 @@ def open_offline(browser, path: Path):
     return page, left
 
 
-def drawn_spaces(page) -> int:
-    """Return how many spaces the map draws: single markers plus the numbers on the clusters."""
-    from playwright.sync_api import expect
+DRAWN_JS = """() => {
+    const singles = document.querySelectorAll('.leaflet-marker-icon:not(.marker-cluster)').length;
+    const clustered = [...document.querySelectorAll('.marker-cluster')]
+        .map(c => parseInt(c.innerText.replace(/\\D/g, ''), 10) || 0).reduce((a, b) => a + b, 0);
+    return singles + clustered;
+}"""
 
-    expect(page.locator(".leaflet-marker-icon").first).to_be_visible()
-    singles = page.locator(".leaflet-marker-icon:not(.marker-cluster)").count()
-    clustered = sum(int(re.sub(r"\D", "", t) or 0) for t in page.locator(".marker-cluster").all_inner_texts())
-    return singles + clustered
+
+def drawn_spaces(page, expected: int) -> int:
+    """Return how many spaces the map draws (single markers plus the numbers on the clusters), once it has
+    drawn `expected` of them or stopped changing for the wait's length (clusters may load in chunks)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    with contextlib.suppress(PlaywrightTimeout):  # the caller's assertion reports the count actually drawn
+        page.wait_for_function(f"n => ({DRAWN_JS})() === n", arg=expected, timeout=15_000)
+    return int(page.evaluate(DRAWN_JS))
 
 
 @pytest.mark.parametrize(
@@ -123,7 +132,8 @@ def test_html_draws_the_filtered_spaces_with_no_network(spaces, browser, tmp_pat
     page, left = open_offline(browser, path)
     try:
         assert page.evaluate("typeof L") == "object"  # Leaflet came from the file itself
-        assert drawn_spaces(page) == len(filter_spaces(spaces, flt))
+        expected = len(filter_spaces(spaces, flt))
+        assert drawn_spaces(page, expected) == expected
         expect(page.locator(".leaflet-control-layers")).to_have_count(1)  # layer switch
         legend = next(c for c in schema.CATEGORIES.values() if c.id in set(filter_spaces(spaces, flt)["category"]))
         expect(page.get_by_text(legend.label.get(lang), exact=False).first).to_be_visible()
