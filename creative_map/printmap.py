@@ -35,6 +35,7 @@ from pyproj import CRS, Proj
 from shapely.geometry import box
 
 from creative_map import schema
+from creative_map.text import fold
 
 __all__ = ["PAGES", "render_print_map"]
 
@@ -400,6 +401,16 @@ def _is_approximate(boundaries: Mapping[str, gpd.GeoDataFrame]) -> bool:
     )
 
 
+def _by_name(spaces: gpd.GeoDataFrame, lang: Lang) -> gpd.GeoDataFrame:
+    """Return `spaces` ordered by name in `lang` (accents aside, then id): the order of the numbered index."""
+    keys = [
+        (fold(schema.Label(vi, en).get(lang)), id_)
+        for vi, en, id_ in zip(spaces[schema.NAME_VI], spaces[schema.NAME_EN], spaces[schema.ID], strict=True)
+    ]
+    order = sorted(range(len(keys)), key=keys.__getitem__)
+    return spaces.iloc[order]
+
+
 def render_print_map(
     spaces: gpd.GeoDataFrame,
     path: str | os.PathLike[str],
@@ -451,7 +462,7 @@ def render_print_map(
     ):
         fig = Figure(figsize=(width_mm / MM_PER_INCH, height_mm / MM_PER_INCH))
         scale = width_mm / PAGES["A4"][0]
-        _layout(fig, spaces, boundaries, lang=lang, subtitle=subtitle, date=date, scale=scale)
+        _layout(fig, _by_name(spaces, lang), boundaries, lang=lang, subtitle=subtitle, date=date, scale=scale)
         target = Path(path)
         if fmt == "pdf":
             fig.savefig(
