@@ -26,6 +26,7 @@ def test_notebook_is_committed_without_outputs():
 @pytest.mark.notebook
 def test_notebook_runs_and_exports_every_unit(tmp_path, monkeypatch):
     monkeypatch.delenv("CREATIVE_MAP_DATA", raising=False)
+    monkeypatch.delenv("MPLBACKEND", raising=False)  # importing streamlit (app tests) sets it to Agg: no inline plots
     monkeypatch.setenv("CREATIVE_MAP_NOTEBOOK_OUT", str(tmp_path))
     nb = nbformat.read(NOTEBOOK, as_version=4)
     NotebookClient(
