@@ -167,7 +167,7 @@ st_folium(
     height=560,
     use_container_width=True,
     on_change=on_map,
-    returned_objects=["last_active_drawing", "last_object_clicked_count"],
+    returned_objects=["last_active_drawing"],
     feature_group_to_add=mapping.selection_layer(shown, selected, lang=lang, events=events),
     center=centre,
     zoom=zoom,
@@ -190,9 +190,10 @@ with listing:
         st.session_state["pick"] = None
     st.selectbox(
         t("pick", lang),
-        [None, *table.index],
+        table.index.tolist(),
         key="pick",
-        format_func=lambda i: t("pick_none", lang) if i is None else str(table.loc[i].iloc[0]),
+        placeholder=t("pick_none", lang),
+        format_func=lambda i: str(table.loc[i].iloc[0]),
         on_change=lambda: select(st.session_state["pick"]),
     )
     if len(table):

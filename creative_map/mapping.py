@@ -593,7 +593,8 @@ def focus(spaces: gpd.GeoDataFrame, selected_id: str | None) -> tuple[tuple[floa
 def _new_map(spaces: gpd.GeoDataFrame, *, basemap: str, lang: Lang, fit: bool = True) -> folium.Map:
     if basemap not in BASEMAPS:
         raise ValueError(f"`basemap` must be one of {', '.join(BASEMAPS)}, not {basemap!r}")
-    m = folium.Map(location=HANOI_CENTRE, zoom_start=11, tiles=None, max_zoom=MAX_ZOOM, control_scale=True)
+    m = folium.Map(location=HANOI_CENTRE, zoom_start=11, tiles=None, control_scale=True)
+    m.options["maxZoom"] = MAX_ZOOM  # Leaflet.markercluster needs it on the map even without tiles
     tiles = BASEMAPS[basemap]
     if tiles is not None:
         url, attr = tiles

@@ -108,7 +108,7 @@ def test_opens_with_every_space(data: Path) -> None:
     assert at.title[0].value == "Bản đồ không gian sáng tạo Hà Nội"
     assert not at.warning and not at.error
     args = map_args(at)
-    assert args["returned_objects"] == ["last_active_drawing", "last_object_clicked_count"]
+    assert args["returned_objects"] == ["last_active_drawing"]
     assert all(link.startswith("/app/static/vendor/") for link in args["js_links"] + args["css_links"])
 
 

@@ -1,0 +1,207 @@
+"""The app in a real browser: the map draws with every outside request aborted, filters, search, language,
+shared links, map clicks, a phone-sized screen, and the self-contained HTML map from file://."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from creative_map import io, schema
+from creative_map.mapping import build_map
+from creative_map.query import Filter, filter_spaces
+
+from .conftest import MAP_FRAME, map_frame
+
+pytestmark = pytest.mark.e2e
+
+TIMEOUT_MS = 45_000
+
+# Spaces drawn in a Leaflet map container: cluster sizes + single markers + lines and areas.
+DRAWN = """el => {
+  const clusters = [...el.querySelectorAll('.marker-cluster')].reduce((n, c) => n + parseInt(c.textContent, 10), 0);
+  const markers = el.querySelectorAll('.leaflet-marker-icon.cm-pin:not(.cm-selected)').length;
+  return clusters + markers + el.querySelectorAll('path.cm-shape').length;
+}"""
+
+
+def expected(data: Path, flt: Filter) -> list[str]:
+    spaces = io.load_spaces(data)
+    events = io.load_events(io.events_path_for(data), spaces=spaces)
+    return filter_spaces(spaces, flt, events=events)[schema.ID].tolist()
+
+
+# True when the page shows exactly one map, holding `n` spaces, all drawn (and its legend holds `text`).
+ONE_MAP = f"""([n, text]) => {{
+  const frames = [...document.querySelectorAll('{MAP_FRAME}')];
+  if (frames.length !== 1 || !frames[0].contentDocument) return false;
+  const el = frames[0].contentDocument.querySelector('[data-cm-count]');
+  const legend = frames[0].contentDocument.querySelector('.cm-legend');
+  return !!el && el.getAttribute('data-cm-count') === String(n) && ({DRAWN})(el) === n
+    && (!text || (!!legend && legend.textContent.includes(text)));
+}}"""
+
+
+def settled(page: Any) -> None:
+    """Wait until the app's script has finished its run (widgets are not being redrawn)."""
+    expect(page.get_by_test_id("stApp")).to_have_attribute("data-test-script-state", "notRunning", timeout=TIMEOUT_MS)
+
+
+def wait_for_map(page: Any, count: int, legend: str = "") -> Any:
+    """Wait until the page shows one map with `count` spaces, every one drawn; return the map container.
+
+    While a rerun replaces the map, the old and the new map frames are both on the page for a moment;
+    this waits for the new one alone.
+    """
+    page.wait_for_function(ONE_MAP, arg=[count, legend], timeout=TIMEOUT_MS)
+    settled(page)
+    return map_frame(page).locator("[data-cm-count]")
+
+
+def test_map_draws_every_space_with_no_third_party_request(app_url: str, open_page, e2e_data: Path) -> None:
+    page, blocked = open_page()
+    page.goto(app_url)
+    n = len(expected(e2e_data, Filter()))
+    wait_for_map(page, n)
+    expect(page.get_by_text(f"{n} / {n} không gian")).to_be_visible()
+    wait_for_map(page, n, legend=f"{n} không gian trên bản đồ")
+    assert blocked.non_tiles() == [], "the page asked a third-party server for something else than tiles"
+    assert page.errors == []
+
+
+def test_no_basemap_means_no_outside_request_at_all(app_url: str, open_page, e2e_data: Path) -> None:
+    page, blocked = open_page()
+    page.goto(f"{app_url}/?basemap=none")
+    wait_for_map(page, len(expected(e2e_data, Filter())))
+    assert list(blocked) == []
+
+
+def test_filter_change_in_the_sidebar_redraws_the_map(app_url: str, open_page, e2e_data: Path) -> None:
+    page, _ = open_page()
+    page.goto(app_url)
+    wait_for_map(page, len(expected(e2e_data, Filter())))
+    categories = page.get_by_role("combobox", name="Loại không gian")
+    categories.click()
+    categories.fill("di sản")
+    page.get_by_role("option", name="Không gian sáng tạo di sản, văn hóa").click()
+    page.keyboard.press("Escape")
+    want = expected(e2e_data, Filter(categories=("heritage",)))
+    wait_for_map(page, len(want))
+    expect(page.get_by_text(f"{len(want)} / 5 không gian")).to_be_visible()
+    assert re.search(r"[?&]cat=heritage", page.url)
+
+
+def test_search_van_mieu_then_choose_it(app_url: str, open_page, e2e_data: Path) -> None:
+    page, _ = open_page()
+    page.goto(app_url)
+    wait_for_map(page, 5)
+    search = page.get_by_role("textbox", name="Tìm theo tên")
+    search.fill("van mieu")
+    search.press("Enter")
+    want = expected(e2e_data, Filter(search="van mieu"))
+    assert want == ["van-mieu-quoc-tu-giam"]
+    wait_for_map(page, 1)
+    chooser = page.get_by_role("combobox", name="Chọn một không gian")
+    chooser.click()
+    chooser.fill("Văn Miếu")  # typing opens the list, filtered
+    page.get_by_role("option", name="Văn Miếu – Quốc Tử Giám").click()
+    popup = map_frame(page).locator(".leaflet-popup-content")
+    expect(popup).to_contain_text("Văn Miếu – Quốc Tử Giám", timeout=TIMEOUT_MS)
+    expect(popup).to_contain_text("Temple of Literature")
+    expect(popup).to_contain_text("Lễ hội thư pháp")
+    link = popup.get_by_role("link", name="http://vanmieu.gov.vn")
+    expect(link).to_have_attribute("rel", "noopener noreferrer")
+    expect(link).to_have_attribute("target", "_blank")
+    expect(page.locator(".cm-details").first).to_contain_text("58 Quốc Tử Giám")
+    assert "sel=van-mieu-quoc-tu-giam" in page.url
+
+
+def test_switch_to_english(app_url: str, open_page) -> None:
+    page, _ = open_page()
+    page.goto(app_url)
+    wait_for_map(page, 5)
+    page.get_by_text("English", exact=True).click()
+    expect(page.get_by_role("heading", name="Map of Hanoi's creative spaces")).to_be_visible(timeout=TIMEOUT_MS)
+    wait_for_map(page, 5, legend="5 spaces on the map")
+    expect(page.get_by_text("5 of 5 spaces")).to_be_visible()
+    expect(page.get_by_role("combobox", name="Kind of space")).to_be_visible()
+    assert "lang=en" in page.url
+
+
+def test_a_shared_link_reproduces_the_view(app_url: str, open_page, e2e_data: Path) -> None:
+    page, _ = open_page()
+    page.goto(f"{app_url}/?lang=en&cat=heritage&sel=van-mieu-quoc-tu-giam&bogus=1&status=maybe")
+    want = expected(e2e_data, Filter(categories=("heritage",)))
+    wait_for_map(page, len(want))
+    expect(page.get_by_role("heading", name="Map of Hanoi's creative spaces")).to_be_visible()
+    expect(page.get_by_text("Ignored an unknown parameter in the link: bogus")).to_be_visible()
+    expect(page.get_by_text("Ignored an invalid value in the link: status=maybe")).to_be_visible()
+    popup = map_frame(page).locator(".leaflet-popup-content")
+    expect(popup).to_contain_text("Temple of Literature", timeout=TIMEOUT_MS)
+    expect(page.locator(".cm-details").first).to_contain_text("Heritage and cultural space")
+
+
+def test_clicking_a_marker_selects_the_space(app_url: str, open_page) -> None:
+    page, _ = open_page()
+    page.goto(f"{app_url}/?cat=art_space&basemap=none")
+    wait_for_map(page, 1)
+    marker = map_frame(page).locator('.leaflet-marker-icon[title="Nhà hát Múa rối Thăng Long"]')
+    marker.click()
+    expect(page.locator(".cm-details").first).to_contain_text("Thang Long Water Puppet Theatre", timeout=TIMEOUT_MS)
+    expect(map_frame(page).locator(".cm-popup-full")).to_contain_text(
+        "Thành viên Mạng lưới không gian sáng tạo Hà Nội", timeout=TIMEOUT_MS
+    )
+    page.wait_for_url(re.compile(r"sel=nha-hat-mua-roi-thang-long"), timeout=TIMEOUT_MS)
+
+
+def test_html_in_a_name_is_shown_as_text(app_url: str, open_page) -> None:
+    page, _ = open_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(f"{app_url}/?cat=museum&sel=html-name&basemap=none")
+    wait_for_map(page, 1)
+    popup = map_frame(page).locator(".leaflet-popup-content")
+    expect(popup).to_contain_text("<b>Xưởng</b>", timeout=TIMEOUT_MS)
+    expect(page.locator(".cm-details").first).to_contain_text("<script>document.title='pwned'</script>Workshop")
+    marker_title = map_frame(page).locator(".leaflet-marker-icon.cm-selected").get_attribute("title")
+    assert marker_title and marker_title.startswith("<img")
+    assert "pwned" not in page.title() and dialogs == []
+    frame = page.locator(MAP_FRAME).last.element_handle().content_frame()
+    assert "pwned" not in frame.title()
+
+
+def test_phone_width_stays_usable(app_url: str, open_page) -> None:
+    page, _ = open_page(390, 844)
+    page.goto(app_url)
+    wait_for_map(page, 5)
+    overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 1
+    box = page.locator(MAP_FRAME).bounding_box()
+    assert box and box["width"] <= 390 and box["width"] > 300
+    legend = map_frame(page).locator(".cm-legend")
+    expect(legend).not_to_have_attribute("open", "")  # folded on a small map, so the map stays visible
+    search = page.get_by_role("textbox", name="Tìm theo tên")
+    search.fill("VĂN MIẾU")
+    search.press("Enter")
+    wait_for_map(page, 1)
+
+
+def test_offline_html_map_from_file(tmp_path: Path, open_page, e2e_data: Path) -> None:
+    spaces = io.load_spaces(e2e_data)
+    events = io.load_events(io.events_path_for(e2e_data), spaces=spaces)
+    path = tmp_path / "map.html"
+    path.write_text(build_map(spaces, events=events, lang="en", assets="inline").get_root().render(), encoding="utf-8")
+    page, blocked = open_page()
+    page.goto(path.as_uri())
+    container = page.locator(".folium-map")
+    expect(container).to_have_attribute("data-cm-count", str(len(spaces)), timeout=TIMEOUT_MS)
+    page.wait_for_function(f"n => ({DRAWN})(document.querySelector('[data-cm-count]')) === n", arg=len(spaces))
+    marker = page.locator('.leaflet-marker-icon[title="Temple of Literature"]')
+    marker.click()
+    popup = page.locator(".leaflet-popup-content")
+    expect(popup).to_contain_text("Văn Miếu – Quốc Tử Giám")
+    expect(popup).to_contain_text("Calligraphy festival")
+    assert blocked.non_tiles() == [] and page.errors == []
