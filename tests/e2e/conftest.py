@@ -135,7 +135,7 @@ def _healthy(url: str) -> bool:
         return False
 
 
-def start_app(data: Path, log: Path) -> tuple[subprocess.Popen[bytes], str]:
+def start_app(data: Path, log: Path, *, script: Path = ROOT / "app.py") -> tuple[subprocess.Popen[bytes], str]:
     """Start ``streamlit run app.py`` on a free port with `data`; return the process and its URL when healthy."""
     port = _free_port()
     env = {**os.environ, "CREATIVE_MAP_DATA": str(data)}
@@ -144,7 +144,7 @@ def start_app(data: Path, log: Path) -> tuple[subprocess.Popen[bytes], str]:
         "-m",
         "streamlit",
         "run",
-        str(ROOT / "app.py"),
+        str(script),
         "--server.headless=true",
         f"--server.port={port}",
         "--server.address=127.0.0.1",
