@@ -14,6 +14,8 @@ from creative_map.i18n import label, t, unit_label
 
 st.set_page_config(page_title="Không gian sáng tạo Hà Nội · Hanoi creative spaces", page_icon="🗺️", layout="wide")
 assets.ensure_static()
+LIST_LIMIT = 1000
+"""The list and the chooser show the first this many spaces (the map and the count show them all)."""
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -184,7 +186,9 @@ with details:
         st.caption(t("details_empty", lang))
 with listing:
     st.subheader(t("list", lang))
-    table = mapping.list_frame(shown, lang=lang, events=events)
+    table = mapping.list_frame(shown.iloc[:LIST_LIMIT], lang=lang, events=events)
+    if len(shown) > LIST_LIMIT:
+        st.caption(t("list_limited", lang, limit=f"{LIST_LIMIT:,}", total=f"{len(shown):,}"))
     st.session_state["table_ids"] = table.index.tolist()
     if st.session_state.get("pick") not in st.session_state["table_ids"]:
         st.session_state["pick"] = None

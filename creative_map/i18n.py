@@ -82,6 +82,11 @@ TEXTS: Final[dict[str, Label]] = {
     "selected_layer": Label("Không gian đang chọn", "Selected space"),
     # List and details
     "list": Label("Danh sách", "List"),
+    "list_limited": Label(
+        "Danh sách hiện {limit} không gian đầu tiên trong {total}; bản đồ hiện tất cả. "
+        "Thu hẹp bộ lọc hoặc tìm theo tên.",
+        "The list shows the first {limit} of {total} spaces; the map shows them all. Narrow the filters or search.",
+    ),
     "pick": Label("Chọn một không gian", "Choose a space"),
     "pick_none": Label("— chưa chọn —", "— none —"),
     "no_results": Label("Không có không gian nào khớp với lựa chọn.", "No space matches these choices."),

@@ -252,3 +252,15 @@ def test_bad_data_gives_a_message_not_a_traceback(tmp_path: Path, monkeypatch: p
     assert not at.exception
     assert at.error and "Không đọc được dữ liệu" in at.error[0].value
     assert "spaceship" in at.code[0].value and "category" in at.code[0].value
+
+
+def test_a_long_list_is_cut_with_a_note_while_map_and_count_show_all(tmp_path: Path, monkeypatch) -> None:
+    from benchmarks.synthetic import write_synthetic
+
+    path = write_synthetic(tmp_path / "spaces.geojson", 1010)
+    monkeypatch.setenv("CREATIVE_MAP_DATA", str(path))
+    at = run({"lang": "en"})
+    assert len(map_ids(at)) == 1010
+    assert count_text(at) == "**1010 of 1010 spaces**"
+    assert len(list_ids(at)) == 1000
+    assert any("first 1,000 of 1,010" in c.value for c in at.caption)
