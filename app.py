@@ -14,8 +14,7 @@ from creative_map.i18n import label, t, unit_label
 
 st.set_page_config(page_title="Không gian sáng tạo Hà Nội · Hanoi creative spaces", page_icon="🗺️", layout="wide")
 assets.ensure_static()
-LIST_LIMIT = 1000
-"""The list and the chooser show the first this many spaces (the map and the count show them all)."""
+LIST_LIMIT = 1000  # the list and the chooser show the first this many spaces; the map and the count show all
 
 
 @st.cache_data(show_spinner=False, max_entries=4)

@@ -26,6 +26,7 @@ import folium
 import geopandas as gpd
 import pandas as pd
 from branca.element import Element, MacroElement
+from folium.map import FitBounds
 from folium.template import Template
 from shapely.geometry import mapping as shape_mapping
 
@@ -109,9 +110,9 @@ _CSS: Final = """
 .cm-sym.cm-approx{background:#fff!important;border:1px dashed;box-sizing:border-box}
 .cm-prec{color:#8a4b00;margin-top:4px}
 .cm-hint{color:#555;margin-top:6px;font-size:12px}
-.cm-details dl{display:grid;grid-template-columns:max-content 1fr;gap:2px 10px;margin:6px 0}
-.cm-details dt{color:#555}
-.cm-details dd{margin:0;overflow-wrap:anywhere}
+.cm-details dl{margin:6px 0;padding:0}
+.cm-details dt{color:#555;font-size:.85em;margin:6px 0 0;padding:0;font-weight:600}
+.cm-details dd{margin:0;padding:0;overflow-wrap:anywhere}
 .cm-details ul{margin:4px 0;padding-left:18px}
 .cm-details p.cm-desc{margin:6px 0}
 .cm-legend{background:rgba(255,255,255,.95);padding:6px 8px;border-radius:6px;box-shadow:0 1px 4px rgba(0,0,0,.35);
@@ -533,8 +534,16 @@ var {{ this.get_name() }} = (function () {
   var box = document.createElement("div");
   box.className = "cm-popup cm-popup-full";
   box.innerHTML = {{ this.html }};
-  marker.bindPopup(box, {maxWidth: 340, minWidth: 220, autoPanPadding: [20, 20]});
-  marker.on("add", function () { marker.openPopup(); });
+  marker.bindPopup(box, {maxWidth: 340, minWidth: 220, maxHeight: 300, autoPanPadding: [20, 20]});
+  function focus() {
+    if (!marker._map) { return; }
+    marker._map.setView(marker.getLatLng(), Math.max(marker._map.getZoom(), {{ this.zoom }}), {animate: false});
+    marker.openPopup();
+  }
+  marker.on("add", function () {
+    // Once the code that added it has finished: centre on the space, zoom in, open its popup.
+    setTimeout(focus, 0);
+  });
   return marker;
 })();
 {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
@@ -554,6 +563,7 @@ var {{ this.get_name() }} = (function () {
         self.title = _script_json(space_names(space, lang)[0])
         self.space_id = _script_json(_text(space.get(schema.ID)))
         self.html = _script_json(details_html(space, lang=lang, events=events))
+        self.zoom = FOCUS_ZOOM
 
 
 def _row(spaces: gpd.GeoDataFrame, space_id: str | None) -> pd.Series | None:
@@ -603,7 +613,10 @@ def _new_map(spaces: gpd.GeoDataFrame, *, basemap: str, lang: Lang, fit: bool = 
         ).add_to(m)
     if fit and len(spaces):
         min_lon, min_lat, max_lon, max_lat = (float(v) for v in spaces.total_bounds)
-        m.fit_bounds([[min_lat, min_lon], [max_lat, max_lon]], max_zoom=FOCUS_ZOOM, padding=(20, 20))
+        fit = FitBounds([[min_lat, min_lon], [max_lat, max_lon]], max_zoom=FOCUS_ZOOM, padding=(20, 20))
+        # Not animated: a zoom animation still running would end by undoing a later setView (the selection's).
+        fit.options["animate"] = False
+        m.add_child(fit)
     return m
 
 

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from creative_map import io, schema
-from creative_map.mapping import build_map
+from creative_map.mapping import FOCUS_ZOOM, build_map
 from creative_map.query import Filter, filter_spaces
 
 from .conftest import MAP_FRAME, map_frame
@@ -142,6 +142,8 @@ def test_a_shared_link_reproduces_the_view(app_url: str, open_page, e2e_data: Pa
     popup = map_frame(page).locator(".leaflet-popup-content")
     expect(popup).to_contain_text("Temple of Literature", timeout=TIMEOUT_MS)
     expect(page.locator(".cm-details").first).to_contain_text("Heritage and cultural space")
+    frame = page.locator(MAP_FRAME).element_handle().content_frame()
+    frame.wait_for_function(f"() => window.map.getZoom() === {FOCUS_ZOOM}", timeout=TIMEOUT_MS)  # zoomed to it
 
 
 def test_clicking_a_marker_selects_the_space(app_url: str, open_page) -> None:
