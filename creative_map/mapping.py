@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 import folium
 import geopandas as gpd
 import pandas as pd
-from branca.element import Element, MacroElement
+from branca.element import Element, Figure, MacroElement
 from folium.map import FitBounds
 from folium.template import Template
 from shapely.geometry import mapping as shape_mapping
@@ -381,7 +381,7 @@ def _rounded(geojson: Any) -> Any:
     return geojson
 
 
-class SpacesLayer(MacroElement):  # type: ignore[misc]
+class SpacesLayer(MacroElement):
     """All the spaces in one layer: clustered markers for points, paths for lines and areas.
 
     The script reads the compact rows of `spaces_payload`, sets ``feature.properties.id`` on every layer
@@ -464,14 +464,14 @@ var {{ this.get_name() }} = (function (map) {
     )
 
     def __init__(self, payload: Mapping[str, Any], *, name: str = "spaces") -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]
         self._name = "SpacesLayer"
         self.layer_name = name
         self.payload = _script_json(payload)
         self.css = _CSS
 
 
-class Legend(MacroElement):  # type: ignore[misc]
+class Legend(MacroElement):
     """The legend: a Leaflet control (so it works in the app and in an exported file alike)."""
 
     _template = Template(
@@ -493,7 +493,7 @@ var {{ this.get_name() }} = L.control({position: "bottomleft"});
     )
 
     def __init__(self, inner_html: str) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]
         self._name = "Legend"
         self.html = _script_json(inner_html)
 
@@ -517,7 +517,7 @@ def legend_html(spaces: gpd.GeoDataFrame, *, lang: Lang = "vi", boundaries_label
     )
 
 
-class SelectedSpace(MacroElement):  # type: ignore[misc]
+class SelectedSpace(MacroElement):
     """The selected space, drawn above the others, with its full popup opened when it is added to the map."""
 
     _template = Template(
@@ -552,7 +552,7 @@ var {{ this.get_name() }} = (function () {
     )
 
     def __init__(self, space: Mapping[str, Any], *, lang: Lang, events: gpd.GeoDataFrame | None) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]
         self._name = "SelectedSpace"
         cat_id = _text(space.get(schema.CATEGORY))
         cat = _category(cat_id)
@@ -613,10 +613,10 @@ def _new_map(spaces: gpd.GeoDataFrame, *, basemap: str, lang: Lang, fit: bool = 
         ).add_to(m)
     if fit and len(spaces):
         min_lon, min_lat, max_lon, max_lat = (float(v) for v in spaces.total_bounds)
-        fit = FitBounds([[min_lat, min_lon], [max_lat, max_lon]], max_zoom=FOCUS_ZOOM, padding=(20, 20))
+        bounds = FitBounds([[min_lat, min_lon], [max_lat, max_lon]], max_zoom=FOCUS_ZOOM, padding=(20, 20))
         # Not animated: a zoom animation still running would end by undoing a later setView (the selection's).
-        fit.options["animate"] = False
-        m.add_child(fit)
+        bounds.options["animate"] = False
+        m.add_child(bounds)
     return m
 
 
@@ -634,7 +634,9 @@ def _use_assets(m: folium.Map, *, assets: Assets, static_url: str) -> None:
     inline = "".join(f"<style>{vendor.inline_css(n)}</style>" for n in names) + "".join(
         f"<script>{vendor.inline_js(n)}</script>" for n in names
     )
-    m.get_root().header.add_child(Element(inline), name="creative_map_vendor")
+    root = m.get_root()
+    assert isinstance(root, Figure), "a folium map always sits in a Figure"
+    root.header.add_child(Element(inline), name="creative_map_vendor")
 
 
 def _add_boundaries(m: folium.Map, boundaries: gpd.GeoDataFrame, *, lang: Lang) -> str:
@@ -716,7 +718,7 @@ def build_map(
     popups = popups or ("full" if assets == "inline" else "lean")
     centre, zoom = focus(spaces, selected_id)
     m = _new_map(spaces, basemap=basemap, lang=lang, fit=centre is None)
-    if centre is not None:
+    if centre is not None and zoom is not None:
         m.location = list(centre)
         m.options["zoom"] = zoom
     _use_assets(m, assets=assets, static_url=static_url)
@@ -765,4 +767,5 @@ def list_frame(spaces: gpd.GeoDataFrame, *, lang: Lang = "vi", events: gpd.GeoDa
 
 
 def _records(spaces: gpd.GeoDataFrame) -> Sequence[Mapping[str, Any]]:
-    return spaces[[schema.NAME_VI, schema.NAME_EN]].to_dict("records")  # type: ignore[return-value]
+    records: list[dict[str, Any]] = spaces[[schema.NAME_VI, schema.NAME_EN]].to_dict("records")
+    return records
