@@ -13,8 +13,13 @@ from creative_map.errors import DataError
 from creative_map.i18n import label, t, unit_label
 
 st.set_page_config(page_title="Không gian sáng tạo Hà Nội · Hanoi creative spaces", page_icon="🗺️", layout="wide")
-assets.ensure_static()
 LIST_LIMIT = 1000  # the list and the chooser show the first this many spaces; the map and the count show all
+
+
+@st.cache_resource(show_spinner=False)
+def vendor_files() -> Path:
+    """Copy Leaflet and its plugins from the installed packages into static/vendor/, once per server."""
+    return assets.ensure_static()
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -53,6 +58,7 @@ def on_table() -> None:
         select(st.session_state["table_ids"][rows[0]])
 
 
+vendor_files()
 path = io.data_path()
 try:
     spaces, events = load(str(path), (_mtime(path), _mtime(io.events_path_for(path))))
