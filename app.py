@@ -8,7 +8,7 @@ from pathlib import Path
 import streamlit as st
 from streamlit_folium import st_folium
 
-from creative_map import admin, assets, io, mapping, query, schema, urlstate
+from creative_map import admin, assets, export, io, mapping, query, schema, urlstate
 from creative_map.errors import DataError
 from creative_map.i18n import label, t, unit_label
 
@@ -211,5 +211,32 @@ with listing:
         )
     else:
         st.info(t("no_results", lang))
+st.subheader(t("export", lang), help=t("export_help", lang))
+fmt_col, button_col = st.columns([3, 2], vertical_alignment="bottom")
+fmt = fmt_col.selectbox(
+    t("export_format", lang), export.FORMATS, key="export_format", format_func=lambda f: t(f"fmt_{f}", lang)
+)
+wanted = (fmt, lang, repr(state.filter))  # a prepared file is offered only while it matches what is shown
+if button_col.button(t("export_prepare", lang), key="export_prepare"):
+    with st.spinner(t("export_prepare", lang)):
+        try:
+            st.session_state["export_file"] = (
+                wanted,
+                export.download(spaces, fmt, flt=state.filter, events=events, lang=lang),
+            )
+        except (DataError, ValueError, OSError) as exc:
+            st.session_state.pop("export_file", None)
+            st.error(t("export_failed", lang, error=exc))
+prepared = st.session_state.get("export_file")
+if prepared and prepared[0] == wanted:
+    file = prepared[1]
+    st.download_button(
+        t("export_ready", lang, name=file.file_name),
+        file.data,
+        file_name=file.file_name,
+        mime=file.mime,
+        key="export_download",
+    )
+
 if os.environ.get("CREATIVE_MAP_DEBUG"):
     st.caption(f"data: {path}")

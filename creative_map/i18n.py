@@ -96,6 +96,30 @@ TEXTS: Final[dict[str, Label]] = {
         "Pick a space on the map, in the list or in the chooser to read its details.",
     ),
     "clear_selection": Label("Bỏ chọn", "Clear selection"),
+    # Export
+    "export": Label("Tải xuống", "Download"),
+    "export_help": Label(
+        "Tải đúng các không gian đang hiện (theo bộ lọc và tìm kiếm) cho GIS, Google Earth, bảng tính, "
+        "bản đồ ngoại tuyến hoặc bản in.",
+        "Download exactly the spaces shown (filters and search applied) for GIS, Google Earth, spreadsheets, "
+        "an offline map or print.",
+    ),
+    "export_format": Label("Định dạng", "Format"),
+    "export_prepare": Label("Tạo tệp", "Prepare the file"),
+    "export_ready": Label("Tải tệp {name}", "Download {name}"),
+    "export_failed": Label("Không tạo được tệp: {error}", "The file could not be made: {error}"),
+    "fmt_geojson": Label("GeoJSON (cho phần mềm GIS)", "GeoJSON (GIS)"),
+    "fmt_csv": Label("CSV (bảng tính)", "CSV (spreadsheet)"),
+    "fmt_kml": Label("KML (cho Google Earth)", "KML (Google Earth)"),
+    "fmt_kmz": Label("KMZ (Google Earth, nén)", "KMZ (Google Earth, zipped)"),
+    "fmt_gpkg": Label(
+        "GeoPackage (GIS, kèm ranh giới và thống kê)", "GeoPackage (GIS, with boundaries and statistics)"
+    ),
+    "fmt_shp": Label("Shapefile (tệp nén .zip)", "Shapefile (.zip)"),
+    "fmt_html": Label("Bản đồ HTML mở ngoại tuyến", "HTML map that opens offline"),
+    "fmt_png": Label("Bản đồ in PNG (A4)", "Print map PNG (A4)"),
+    "fmt_pdf": Label("Bản đồ in PDF (A4)", "Print map PDF (A4)"),
+    "fmt_bundle": Label("Trọn bộ (.zip, mọi định dạng)", "Everything (.zip, every format)"),
     "col_name": Label("Tên", "Name"),
     "col_category": Label("Loại", "Kind"),
     "col_district": Label("Quận/huyện", "District"),

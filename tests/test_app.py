@@ -264,3 +264,25 @@ def test_a_long_list_is_cut_with_a_note_while_map_and_count_show_all(tmp_path: P
     assert count_text(at) == "**1010 of 1010 spaces**"
     assert len(list_ids(at)) == 1000
     assert any("first 1,000 of 1,010" in c.value for c in at.caption)
+
+
+def test_download_exports_exactly_what_is_shown(data: Path) -> None:
+    import csv
+    import io as stdio
+
+    at = run()
+    at.multiselect(key="cat").set_value(["museum", "heritage"]).run()
+    at.selectbox(key="export_format").set_value("csv").run()
+    assert "export_file" not in at.session_state  # nothing is built before it is asked for
+    at.button(key="export_prepare").click().run()
+    assert not at.exception and not at.error
+    _, file = at.session_state["export_file"]
+    assert file.file_name.endswith(".csv") and file.mime.startswith("text/csv")
+    assert len(at.get("download_button")) == 1
+    rows = list(csv.DictReader(stdio.StringIO(file.data.decode("utf-8-sig"))))
+    want = filter_spaces(io.load_spaces(data), Filter(categories=("museum", "heritage")))
+    assert sorted(r["id"] for r in rows) == sorted(want[schema.ID])
+    assert sorted(r["id"] for r in rows) == sorted(map_ids(at))
+    # A changed filter withdraws the prepared file instead of offering a stale one.
+    at.multiselect(key="cat").set_value(["museum"]).run()
+    assert not at.get("download_button")
