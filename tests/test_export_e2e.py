@@ -7,7 +7,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import geopandas as gpd
@@ -19,9 +18,6 @@ from creative_map.query import Filter, filter_spaces
 from .conftest import collection, make_space
 
 pytestmark = pytest.mark.e2e
-
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]
 
 
 @pytest.fixture(scope="module")
@@ -72,15 +68,6 @@ def spaces(tmp_path_factory: pytest.TempPathFactory) -> gpd.GeoDataFrame:
     path = folder / "spaces.geojson"
     path.write_text(json.dumps(collection(*features), ensure_ascii=False), encoding="utf-8")
     return io.load_spaces(path)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    playwright = pytest.importorskip("playwright.sync_api")
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield b
-        b.close()
 
 
 def open_offline(browser, path: Path):
