@@ -207,3 +207,19 @@ def test_offline_html_map_from_file(tmp_path: Path, open_page, e2e_data: Path) -
     expect(popup).to_contain_text("Văn Miếu – Quốc Tử Giám")
     expect(popup).to_contain_text("Calligraphy festival")
     assert blocked.non_tiles() == [] and page.errors == []
+
+
+def test_download_button_gives_the_filtered_layer(app_url: str, open_page, e2e_data: Path) -> None:
+    import json
+
+    page, _ = open_page()
+    page.goto(f"{app_url}/?lang=en&cat=heritage")
+    want = expected(e2e_data, Filter(categories=("heritage",)))
+    wait_for_map(page, len(want))
+    page.get_by_role("button", name="Prepare the file").click()
+    button = page.get_by_test_id("stDownloadButton").locator("button")
+    expect(button).to_have_text("Download creative_map.geojson", timeout=TIMEOUT_MS)
+    with page.expect_download(timeout=TIMEOUT_MS) as download:
+        button.click()
+    collection = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
+    assert sorted(f["properties"]["id"] for f in collection["features"]) == sorted(want)
