@@ -29,11 +29,25 @@ def load(path: str, stamp: tuple[float, float]) -> tuple:  # type: ignore[type-a
     return spaces, io.load_events(io.events_path_for(path) if stamp[1] else None, spaces=spaces)
 
 
+BOUNDARY_FILES = {"district": "CREATIVE_MAP_DISTRICTS", "ward_2025": "CREATIVE_MAP_WARDS_2025"}
+"""Settings: environment variables naming a planner's official boundary file (any format GDAL reads)."""
+
+
 @st.cache_data(show_spinner=False)
-def load_boundaries(level: str):  # type: ignore[no-untyped-def]
+def load_boundaries(level: str, path: str | None, stamp: float = 0.0):  # type: ignore[no-untyped-def]
+    """The shipped layer of `level`, or the official file at `path` (`stamp`: its mtime, so edits reload)."""
     from creative_map import boundaries
 
-    return boundaries.load_boundaries(level)  # type: ignore[arg-type]
+    return boundaries.load_boundaries(level, path or None)  # type: ignore[arg-type]
+
+
+def official_units() -> dict:  # type: ignore[type-arg]
+    """The official boundary layers the settings name (exports use the shipped approximate ones otherwise)."""
+    return {
+        lvl: load_boundaries(lvl, os.environ[var], _mtime(Path(os.environ[var])))
+        for lvl, var in BOUNDARY_FILES.items()
+        if os.environ.get(var)
+    }
 
 
 def _mtime(path: Path) -> float:
@@ -161,10 +175,11 @@ st.markdown(f"**{t('count', lang, shown=len(shown), total=len(spaces))}**", help
 
 boundaries = None
 if state.layer != "none":
+    official = os.environ.get(BOUNDARY_FILES[state.layer], "")
     try:
-        boundaries = load_boundaries(state.layer)
-    except (ImportError, DataError, OSError):
-        st.info(t("boundaries_missing", lang))
+        boundaries = load_boundaries(state.layer, official, _mtime(Path(official)) if official else 0.0)
+    except (DataError, ValueError, OSError) as exc:
+        st.warning(t("boundaries_bad", lang, path=official, error=exc) if official else t("boundaries_missing", lang))
 
 m = mapping.build_map(shown, lang=lang, boundaries=boundaries, basemap=state.basemap)
 centre, zoom = mapping.focus(shown, selected)
@@ -222,7 +237,7 @@ if button_col.button(t("export_prepare", lang), key="export_prepare"):
         try:
             st.session_state["export_file"] = (
                 wanted,
-                export.download(spaces, fmt, flt=state.filter, events=events, lang=lang),
+                export.download(spaces, fmt, flt=state.filter, events=events, lang=lang, boundaries=official_units()),
             )
         except (DataError, ValueError, OSError) as exc:
             st.session_state.pop("export_file", None)

@@ -286,3 +286,22 @@ def test_download_exports_exactly_what_is_shown(data: Path) -> None:
     # A changed filter withdraws the prepared file instead of offering a stale one.
     at.multiselect(key="cat").set_value(["museum"]).run()
     assert not at.get("download_button")
+
+
+def test_official_boundaries_from_the_settings(data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import geopandas as gpd
+
+    shipped = gpd.read_file(ROOT / "data" / "boundaries" / "districts.geojson")
+    official = tmp_path / "quan_huyen.gpkg"
+    shipped[["name", "geometry"]].rename(columns={"name": "ten"}).to_crs("EPSG:32648").to_file(official)
+    monkeypatch.setenv("CREATIVE_MAP_DISTRICTS", str(official))
+    script = map_args(run({"layer": "district", "lang": "en"}))["script"]
+    assert "L.control.layers" in script and "Ho\\u00e0n Ki\\u1ebfm District" in script
+    assert "(approximate)" not in script  # an official layer is not labelled approximate
+
+    broken = tmp_path / "broken.gpkg"
+    broken.write_bytes(b"not a geopackage")
+    monkeypatch.setenv("CREATIVE_MAP_DISTRICTS", str(broken))
+    at = run({"layer": "district"})  # a message naming the file, the map without the layer, no traceback
+    assert any(str(broken) in w.value and "Không dùng được tệp ranh giới" in w.value for w in at.warning)
+    assert "L.control.layers" not in map_args(at)["script"]
