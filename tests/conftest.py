@@ -41,6 +41,33 @@ def make_space(lon: float = 105.8523, lat: float = 21.0288, **props: Any) -> dic
     return {"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]}, "properties": properties}
 
 
+def puppet_theatre(**props: Any) -> dict[str, Any]:
+    """The Thăng Long Water Puppet Theatre as a fixture space (`props` replace its properties)."""
+    base = {
+        "id": "nha-hat-mua-roi-thang-long",
+        "name_vi": "Nhà hát Múa rối Thăng Long",
+        "name_en": "Thang Long Water Puppet Theatre",
+        "category": "art_space",
+        "plan_item": "3.1.2.b",
+        "network_member": "yes",
+    }
+    return make_space(105.8535, 21.0318, **(base | props))
+
+
+def old_gallery(**props: Any) -> dict[str, Any]:
+    """A closed gallery placed only to its street, as a fixture space (`props` replace its properties)."""
+    base = {
+        "id": "phong-tranh-cu",
+        "name_vi": "Phòng tranh Cũ",
+        "name_en": "Old Gallery",
+        "category": "other",
+        "status": "closed",
+        "plan_item": "",
+        "position_precision": "street",
+    }
+    return make_space(105.8470, 21.0300, **(base | props))
+
+
 def collection(*features: dict[str, Any]) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": list(features)}
 
@@ -50,32 +77,8 @@ def three_spaces() -> dict[str, Any]:
     """Three valid spaces in Hoàn Kiếm: a walking street, a theatre, a closed gallery."""
     return collection(
         make_space(),
-        make_space(
-            105.8535,
-            21.0318,
-            id="nha-hat-mua-roi-thang-long",
-            name_vi="Nhà hát Múa rối Thăng Long",
-            name_en="Thang Long Water Puppet Theatre",
-            category="art_space",
-            plan_item="3.1.2.b",
-            address="57B Đinh Tiên Hoàng",
-            lead_agency="Sở Văn hóa và Thể thao",
-            opening_hours="",
-            network_member="yes",
-        ),
-        make_space(
-            105.8470,
-            21.0300,
-            id="phong-tranh-cu",
-            name_vi="Phòng tranh Cũ",
-            name_en="Old Gallery",
-            category="other",
-            status="closed",
-            plan_item="",
-            opening_hours="",
-            position_precision="street",
-            sources=["https://example.org/gallery"],
-        ),
+        puppet_theatre(address="57B Đinh Tiên Hoàng", lead_agency="Sở Văn hóa và Thể thao", opening_hours=""),
+        old_gallery(opening_hours="", sources=["https://example.org/gallery"]),
     )
 
 

@@ -29,7 +29,7 @@ from creative_map.boundaries import load_boundaries
 from creative_map.cli import main
 from creative_map.query import Filter, filter_spaces
 
-from .conftest import collection, make_space
+from .conftest import collection, make_space, old_gallery, puppet_theatre
 
 DATE = dt.date(2026, 11, 27)
 KML = "{http://www.opengis.net/kml/2.2}"
@@ -44,27 +44,10 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("data")
     features = [
         make_space(),
-        make_space(
-            105.8535,
-            21.0318,
-            id="nha-hat-mua-roi-thang-long",
-            name_vi="Nhà hát Múa rối Thăng Long",
-            name_en="Thang Long Water Puppet Theatre",
-            category="art_space",
-            plan_item="3.1.2.b",
-            network_member="yes",
-            website="https://thanglongwaterpuppet.org",
-        ),
-        make_space(
-            105.8470,
-            21.0300,
-            id="phong-tranh-cu",
+        puppet_theatre(website="https://thanglongwaterpuppet.org"),
+        old_gallery(
             name_vi=TRICKY,
             name_en="Old <Gallery>",
-            category="other",
-            status="closed",
-            plan_item="",
-            position_precision="street",
             description_vi=LONG_VI,
             sources=["https://example.org/gallery", "https://example.org/b"],
         ),

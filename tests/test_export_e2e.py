@@ -15,7 +15,7 @@ import pytest
 from creative_map import export, io, schema
 from creative_map.query import Filter, filter_spaces
 
-from .conftest import collection, make_space
+from .conftest import collection, make_space, old_gallery, puppet_theatre
 
 pytestmark = pytest.mark.e2e
 
@@ -27,25 +27,8 @@ def spaces(tmp_path_factory: pytest.TempPathFactory) -> gpd.GeoDataFrame:
     folder = tmp_path_factory.mktemp("data")
     features = [
         make_space(),
-        make_space(
-            105.8535,
-            21.0318,
-            id="nha-hat-mua-roi-thang-long",
-            name_vi="Nhà hát Múa rối Thăng Long",
-            name_en="Thang Long Water Puppet Theatre",
-            category="art_space",
-            network_member="yes",
-        ),
-        make_space(
-            105.8470,
-            21.0300,
-            id="phong-tranh-cu",
-            name_vi="Phòng tranh <b>Cũ</b> & “Mới”",
-            name_en="Old Gallery",
-            category="other",
-            status="closed",
-            position_precision="street",
-        ),
+        puppet_theatre(plan_item="3.1.2.a"),
+        old_gallery(name_vi="Phòng tranh <b>Cũ</b> & “Mới”", plan_item="3.1.2.a"),
         make_space(
             105.8590,
             21.0245,

@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from ..conftest import ROOT, collection, make_space
+from ..conftest import ROOT, collection, make_space, old_gallery, puppet_theatre
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 
@@ -35,27 +35,8 @@ def e2e_spaces() -> dict[str, Any]:
     """Five spaces: three in Hoàn Kiếm, the Temple of Literature, and one whose name is HTML."""
     return collection(
         make_space(),
-        make_space(
-            105.8535,
-            21.0318,
-            id="nha-hat-mua-roi-thang-long",
-            name_vi="Nhà hát Múa rối Thăng Long",
-            name_en="Thang Long Water Puppet Theatre",
-            category="art_space",
-            plan_item="3.1.2.b",
-            network_member="yes",
-        ),
-        make_space(
-            105.8470,
-            21.0300,
-            id="phong-tranh-cu",
-            name_vi="Phòng tranh Cũ",
-            name_en="Old Gallery",
-            category="other",
-            status="closed",
-            plan_item="",
-            position_precision="street",
-        ),
+        puppet_theatre(),
+        old_gallery(),
         make_space(
             105.835556,
             21.028611,
