@@ -68,6 +68,10 @@ TEXTS: Final[dict[str, Label]] = {
         "Lớp ranh giới chưa có trong phiên bản này; bản đồ hiển thị không có lớp đó.",
         "The boundary layer is not available in this version; the map is shown without it.",
     ),
+    "boundaries_bad": Label(
+        "Không dùng được tệp ranh giới {path}: {error}",
+        "The boundary file {path} cannot be used: {error}",
+    ),
     "approximate": Label("gần đúng", "approximate"),
     "approximate_note": Label(
         "Ranh giới gần đúng, chỉ để định hướng.",
