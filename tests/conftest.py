@@ -68,6 +68,20 @@ def old_gallery(**props: Any) -> dict[str, Any]:
     return make_space(105.8470, 21.0300, **(base | props))
 
 
+def make_event(**props: Any) -> dict[str, Any]:
+    """Return a valid event Feature (no geometry) at the Hoàn Kiếm walking streets; `props` replace its properties."""
+    base = {
+        "id": "le-hoi",
+        "name_vi": "Lễ hội",
+        "name_en": "Festival",
+        "start": "2024-11-09",
+        "end": "2024-11-17",
+        "space_ids": ["ho-hoan-kiem"],
+        "sources": ["https://example.org/festival"],
+    }
+    return {"type": "Feature", "geometry": None, "properties": base | props}
+
+
 def collection(*features: dict[str, Any]) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": list(features)}
 

@@ -7,7 +7,7 @@ import pytest
 
 from creative_map.cli import build_parser, main
 
-from .conftest import collection, make_space
+from .conftest import collection, make_event, make_space
 
 
 def run(*args, env=None):
@@ -41,19 +41,7 @@ def test_validate_several_files(write_json, three_spaces):
 
 def test_validate_checks_the_events_beside(write_json, three_spaces):
     path = write_json(three_spaces)
-    event = {
-        "type": "Feature",
-        "geometry": None,
-        "properties": {
-            "id": "e",
-            "name_vi": "E",
-            "name_en": "E",
-            "start": "2024-11-09",
-            "end": "2024-11-17",
-            "space_ids": ["ho-hoan-kiem", "nha-hat-mua-roi"],
-            "sources": ["https://example.org/e"],
-        },
-    }
+    event = make_event(space_ids=["ho-hoan-kiem", "nha-hat-mua-roi"])
     write_json(collection(event), "events.geojson")
     result = run("validate", str(path))
     assert result.returncode == 1

@@ -8,20 +8,7 @@ from creative_map import load_events, load_spaces, schema
 from creative_map.errors import DataError
 from creative_map.io import atomic_path, data_path
 
-from .conftest import collection
-
-
-def _event(**props):
-    base = {
-        "id": "le-hoi",
-        "name_vi": "Lễ hội",
-        "name_en": "Festival",
-        "start": "2024-11-09",
-        "end": "2024-11-17",
-        "space_ids": ["ho-hoan-kiem"],
-        "sources": ["https://example.org/festival"],
-    }
-    return {"type": "Feature", "geometry": None, "properties": base | props}
+from .conftest import collection, make_event
 
 
 def test_load_spaces_builds_the_frame(write_json, three_spaces):
@@ -65,7 +52,7 @@ def test_data_path_order(monkeypatch, tmp_path):
 
 def test_load_events_links_to_spaces(write_json, three_spaces):
     spaces = load_spaces(write_json(three_spaces))
-    events = load_events(write_json(collection(_event()), "events.geojson"), spaces=spaces)
+    events = load_events(write_json(collection(make_event()), "events.geojson"), spaces=spaces)
     assert list(events[schema.SPACE_IDS]) == [["ho-hoan-kiem"]]
     assert events.geometry.iloc[0].equals(Point(105.8523, 21.0288))
 
@@ -82,7 +69,7 @@ def test_load_events_links_to_spaces(write_json, three_spaces):
 def test_bad_events(write_json, three_spaces, props, fragment):
     spaces = load_spaces(write_json(three_spaces))
     with pytest.raises(DataError, match=fragment):
-        load_events(write_json(collection(_event(**props)), "events.geojson"), spaces=spaces)
+        load_events(write_json(collection(make_event(**props)), "events.geojson"), spaces=spaces)
 
 
 def test_atomic_path_renames_only_on_success(tmp_path):

@@ -2,7 +2,7 @@ import pytest
 
 from creative_map import Filter, filter_spaces, load_events, load_spaces, schema
 
-from .conftest import collection
+from .conftest import collection, make_event
 
 
 @pytest.fixture
@@ -50,19 +50,7 @@ def test_unknown_values_are_refused(spaces):
 
 
 def test_event_window(write_json, spaces):
-    event = {
-        "type": "Feature",
-        "geometry": None,
-        "properties": {
-            "id": "e",
-            "name_vi": "E",
-            "name_en": "E",
-            "start": "2024-11-09",
-            "end": "2024-11-17",
-            "space_ids": ["phong-tranh-cu"],
-            "sources": ["https://example.org/e"],
-        },
-    }
+    event = make_event(space_ids=["phong-tranh-cu"])
     events = load_events(write_json(collection(event), "events.geojson"), spaces=spaces)
     assert ids(filter_spaces(spaces, Filter(event_start="2024-11-17"), events=events)) == ["phong-tranh-cu"]
     assert ids(filter_spaces(spaces, Filter(event_start="2024-11-18"), events=events)) == []
