@@ -8,9 +8,11 @@ import unicodedata
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
 import pytest
+from shapely.geometry import Point
 
-from creative_map import load_events, load_spaces, schema
+from creative_map import admin, load_events, load_spaces, schema
 from creative_map.io import check_file
 from creative_map.text import fold
 
@@ -98,6 +100,32 @@ def test_closed_spaces_are_kept(spaces):
 def test_both_languages_are_filled(spaces):
     for column in (schema.NAME_VI, schema.NAME_EN, schema.DESCRIPTION_VI, schema.DESCRIPTION_EN):
         assert spaces[column].str.strip().str.len().gt(0).all(), column
+
+
+def test_every_position_says_where_it_came_from(spaces):
+    assert spaces[schema.POSITION_NOTE].str.strip().str.len().gt(0).all()
+    placed = spaces[spaces[schema.POSITION_PRECISION] != "ward"]
+    # the page or file that gave an exact or street position is the first source, and it can be opened
+    first = placed[schema.SOURCES].map(lambda s: s[0])
+    assert first.str.match(r"https?://").all(), list(placed.loc[~first.str.match(r"https?://"), schema.ID])
+
+
+def test_ward_positions_are_ward_centres_not_guesses(spaces):
+    """A space placed only to its ward stands exactly at that ward's centre, so the map can say so."""
+    centres = np.array([(w.lon, w.lat) for w in admin.old_wards()])
+    ward_level = spaces[spaces[schema.POSITION_PRECISION] == "ward"]
+    for space_id, geom in zip(ward_level[schema.ID], ward_level.geometry, strict=True):
+        metres = np.hypot((centres[:, 0] - geom.x) * 104_000, (centres[:, 1] - geom.y) * 111_000).min()
+        assert metres < 5, f"{space_id} is at ward precision but {metres:.0f} m from any ward centre"
+
+
+def test_hoan_kiem_walking_space_is_the_area_round_the_lake(spaces):
+    by_id = spaces.set_index(schema.ID).geometry
+    area = by_id["pho-di-bo-ho-hoan-kiem"]
+    assert area.geom_type == "Polygon"
+    assert area.distance(by_id["nha-hat-mua-roi-thang-long"]) < 0.0003  # the puppet theatre, on its edge
+    assert area.contains(Point(105.8525, 21.02889))  # the lake itself (Humazur authority record)
+    assert not area.contains(by_id["van-mieu-quoc-tu-giam"])
 
 
 def test_file_is_nfc_utf8_one_feature_per_line():
