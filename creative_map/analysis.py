@@ -16,7 +16,9 @@ import pandas as pd
 import shapely
 
 from creative_map import schema
-from creative_map.boundaries import CODE, NAME, Level, assign_units
+from creative_map.boundaries import CODE, NAME, assign_units
+from creative_map.dataset import Selection
+from creative_map.types import LEVELS, Level
 
 __all__ = [
     "AREA_KM2",
@@ -49,7 +51,7 @@ _JOINED = {"district": "district_joined", "ward_2025": "ward_2025_joined"}
 
 
 def _check(spaces: gpd.GeoDataFrame, units: gpd.GeoDataFrame, level: str) -> None:
-    if level not in _STATED:
+    if level not in LEVELS:
         raise ValueError(f"`level` must be 'district' or 'ward_2025', not {level!r}")
     if units.crs is None or spaces.crs is None:
         raise ValueError("`spaces` and `units` must have a CRS")
@@ -91,14 +93,14 @@ def _nearest(active: gpd.GeoDataFrame, points_proj: gpd.GeoSeries) -> tuple[np.n
 
 
 def unit_statistics(
-    spaces: gpd.GeoDataFrame, units: gpd.GeoDataFrame, *, level: Level, by: Literal["attribute", "join"] = "attribute"
+    selection: Selection, units: gpd.GeoDataFrame, *, level: Level, by: Literal["attribute", "join"] = "attribute"
 ) -> pd.DataFrame:
     """Return one row of statistics per unit, every unit included (also those with no space).
 
     Parameters
     ----------
-    spaces
-        The spaces to count (already filtered if wanted), as `creative_map.io.load_spaces` returns them.
+    selection
+        The spaces to count: `creative_map.select`'s result.
     units
         The boundary layer of `level` (`creative_map.boundaries.load_boundaries`).
     level
@@ -115,6 +117,7 @@ def unit_statistics(
         `spaces_per_km2` (total / area), `share_500m` and `share_1km` (share of the area within that distance
         of an active space), `nearest_active_m` and `nearest_active_id` (from the unit's centroid).
     """
+    spaces = selection.spaces
     _check(spaces, units, level)
     if by == "join":
         unit_of = assign_units(spaces, **{"districts" if level == "district" else "wards": units})[_JOINED[level]]
@@ -148,7 +151,7 @@ def unit_statistics(
 
 
 def gaps(
-    spaces: gpd.GeoDataFrame,
+    selection: Selection,
     units: gpd.GeoDataFrame,
     *,
     level: Level,
@@ -159,7 +162,7 @@ def gaps(
 
     Parameters
     ----------
-    spaces, units, level
+    selection, units, level
         As for `unit_statistics`.
     distance_m
         The distance a resident should have to go at most.
@@ -174,7 +177,7 @@ def gaps(
     """
     if distance_m <= 0:
         raise ValueError(f"`distance_m` must be positive, not {distance_m}")
-    stats = unit_statistics(spaces, units, level=level) if statistics is None else statistics
+    stats = unit_statistics(selection, units, level=level) if statistics is None else statistics
     far = stats[~(stats[NEAREST_ACTIVE_M] <= distance_m)]
     order = far.assign(_d=far[NEAREST_ACTIVE_M].fillna(np.inf)).sort_values(
         ["_d", CODE], ascending=[False, True], kind="stable"
@@ -185,8 +188,8 @@ def gaps(
     return out
 
 
-def spaces_near(spaces: gpd.GeoDataFrame, lon: float, lat: float, *, radius_m: float) -> gpd.GeoDataFrame:
-    """Return the spaces within `radius_m` of (`lon`, `lat`), nearest first, with their `distance_m`.
+def spaces_near(selection: Selection, lon: float, lat: float, *, radius_m: float) -> gpd.GeoDataFrame:
+    """Return the selected spaces within `radius_m` of (`lon`, `lat`), nearest first, with their `distance_m`.
 
     The distance is measured in UTM 48N to the space's geometry (its nearest edge for a street or an area).
     """
@@ -194,6 +197,7 @@ def spaces_near(spaces: gpd.GeoDataFrame, lon: float, lat: float, *, radius_m: f
         raise ValueError(f"`radius_m` must be positive, not {radius_m}")
     if not (-180 <= lon <= 180 and -90 <= lat <= 90):
         raise ValueError(f"({lon}, {lat}) is not a longitude and latitude")
+    spaces = selection.spaces
     point = gpd.GeoSeries(gpd.points_from_xy([lon], [lat]), crs=schema.CRS).to_crs(schema.CRS_PROJECTED).iloc[0]
     distance = spaces.geometry.to_crs(schema.CRS_PROJECTED).distance(point)
     out = spaces.copy()

@@ -1,8 +1,9 @@
 """Boundary layers of Hanoi's units: the 30 pre-2025 districts and the 126 wards and communes of 2025.
 
-No package carries Hanoi's boundary polygons, so the shipped layers (``data/boundaries/*.geojson``) are
-*derived*: approximate, not legal boundaries. `build_boundaries` makes them from what `vietnamadminunits`
-carries (centroid and bounding box of each of the 526 pre-2025 wards, the old-to-new mapping of 2025):
+No package carries Hanoi's boundary polygons, so the shipped layers (``creative_map/resources/boundaries/``)
+are *derived*: approximate, not legal boundaries. `build_boundaries` makes them from what
+`vietnamadminunits` carries (centroid and bounding box of each of the 526 pre-2025 wards, the old-to-new
+mapping of 2025):
 
 1. Hanoi's outline is the union of the old wards' bounding boxes, holes filled (each bounding box holds
    its ward, so the outline holds the city; it overshoots where boxes stick out past the border).
@@ -28,8 +29,9 @@ import logging
 import os
 from collections.abc import Sequence
 from functools import cache
+from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -39,29 +41,27 @@ from pyproj import Geod, Transformer
 from shapely.geometry import MultiPolygon, Polygon, box, mapping
 
 from creative_map import admin, schema
+from creative_map.atomic import atomic_path
 from creative_map.errors import DataError, Problem
+from creative_map.types import LEVELS, Level
 
 __all__ = [
     "APPROXIMATE_NOTE",
     "BOUNDARIES_DIR",
     "FILES",
-    "JOIN_WARNING_METRES",
-    "Level",
     "accuracy_table",
     "allocate_cells",
     "assign_units",
     "build_boundaries",
     "build_layers",
     "geodesic_area_km2",
-    "join_problems",
     "load_boundaries",
 ]
 
 logger = logging.getLogger(__name__)
 
-Level = Literal["district", "ward_2025"]
-
-BOUNDARIES_DIR = Path(__file__).resolve().parent.parent / "data" / "boundaries"
+BOUNDARIES_DIR = Path(str(resources.files("creative_map") / "resources" / "boundaries"))
+"""Where the shipped layers are: package data, so an installed wheel carries them."""
 FILES: dict[str, str] = {"district": "districts.geojson", "ward_2025": "wards_2025.geojson"}
 """The shipped file of each level, in `BOUNDARIES_DIR`."""
 
@@ -81,7 +81,6 @@ NAME = "name"
 CODE = "code"
 APPROXIMATE = "approximate"
 
-_EXPECTED = {"district": 30, "ward_2025": 126}
 _LEVEL_LABEL = {"district": "pre-2025 districts", "ward_2025": "2025 wards and communes"}
 
 
@@ -250,7 +249,7 @@ def load_boundaries(
         When the file is unreadable, holds something else than polygons, misses units, has names that are
         no unit (with suggestions) or no field of names.
     """
-    if level not in _EXPECTED:
+    if level not in LEVELS:
         raise ValueError(f"`level` must be 'district' or 'ward_2025', not {level!r}")
     if path is None and name_field is None:
         return _shipped(level).copy()
@@ -341,81 +340,6 @@ def assign_units(
         stated = spaces[stated_col] if stated_col in spaces.columns else pd.Series(None, index=spaces.index)
         out[dist_col] = _distance_to_stated(points, stated, joined, layer)
     return out
-
-
-JOIN_WARNING_METRES = 300.0
-"""`join_problems` warns only beyond this distance: the shipped layers are approximate (see the README's
-accuracy figures), so a point a little over a derived edge is no evidence of a wrong position."""
-
-
-def join_problems(
-    records: Sequence[dict[str, Any]],
-    geometries: Sequence[Any],
-    *,
-    file: str,
-    districts: gpd.GeoDataFrame | None = None,
-    wards: gpd.GeoDataFrame | None = None,
-    tolerance_m: float = JOIN_WARNING_METRES,
-) -> list[Problem]:
-    """Warn where a space's point lies more than `tolerance_m` outside its stated district or 2025 unit.
-
-    Parameters
-    ----------
-    records, geometries
-        Checked spaces (`creative_map.validation.Checked`): the records' `district` and `ward_2025` are
-        compared with the units holding the geometries' representative points.
-    file
-        The file's name, for the messages.
-    districts, wards
-        Boundary layers (None: the shipped approximate ones).
-    tolerance_m
-        Distances to the stated unit up to this are not reported.
-
-    Returns
-    -------
-    list of Problem
-        One warning per disagreement, naming the unit the point falls in and the distance to the stated one.
-    """
-    if not records:
-        return []
-    try:
-        districts = load_boundaries("district") if districts is None else districts
-        wards = load_boundaries("ward_2025") if wards is None else wards
-    except (DataError, OSError) as exc:
-        logger.warning("boundary layers unavailable, positions not checked against units: %s", exc)
-        return []
-    frame = gpd.GeoDataFrame(
-        {
-            schema.ID: [r.get(schema.ID) for r in records],
-            schema.DISTRICT: [r.get(schema.DISTRICT) for r in records],
-            schema.WARD_2025: [r.get(schema.WARD_2025) for r in records],
-        },
-        geometry=shapely.point_on_surface(np.asarray(geometries, dtype=object)),  # the representative points
-        crs=schema.CRS,
-    )
-    joined = assign_units(frame, districts=districts, wards=wards)
-    approx = "approximate " if bool(districts[APPROXIMATE].any() or wards[APPROXIMATE].any()) else ""
-    problems = []
-    for field, joined_col, dist_col in (
-        (schema.DISTRICT, DISTRICT_JOINED, DISTRICT_DISTANCE_M),
-        (schema.WARD_2025, WARD_2025_JOINED, WARD_2025_DISTANCE_M),
-    ):
-        metres = joined[dist_col].to_numpy(dtype=float)
-        for i in np.flatnonzero(metres > tolerance_m):
-            point = frame.geometry.iloc[i]
-            problems.append(
-                Problem(
-                    file,
-                    f"point ({point.x:.5f}, {point.y:.5f}) lies in {joined[joined_col].iloc[i]} by the "
-                    f"{approx}boundaries, {metres[i]:,.0f} m from {frame[field].iloc[i]}: check the position or "
-                    f"the {field}",
-                    int(i),
-                    frame[schema.ID].iloc[i],
-                    field,
-                    "warning",
-                )
-            )
-    return problems
 
 
 # -------------------------------------------------------------------------------------------------- building
@@ -581,8 +505,6 @@ def build_boundaries(directory: str | os.PathLike[str] | None = None, *, force: 
     list of pathlib.Path
         The files written.
     """
-    from creative_map.io import atomic_path  # io imports validation, which imports this module
-
     target = Path(directory) if directory is not None else BOUNDARIES_DIR
     written = []
     for level, frame in build_layers().items():

@@ -1,21 +1,19 @@
-"""Reading and validating the data files, and writing any file atomically.
+"""Reading and validating the data files into frames.
 
-`load_spaces` and `load_events` are the one way in: every entry point (app, CLI, notebooks, tests) walks
-through them, so the code after them can trust the frame.
+`load_spaces` and `load_events` read one file each; `creative_map.load` (`creative_map.dataset`) is what
+entry points call: it reads both through these, once, and the code after it trusts the frames.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 import os
-import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
+import shapely
 
 from creative_map import schema
 from creative_map.errors import DataError, Problem
@@ -23,11 +21,11 @@ from creative_map.text import fold
 from creative_map.validation import Checked, check_events, check_spaces
 
 __all__ = [
-    "DEFAULT_DATA",
+    "DATA_RELATIVE",
     "MAX_BYTES",
-    "atomic_path",
     "check_file",
     "data_path",
+    "default_data",
     "events_path_for",
     "load_events",
     "load_spaces",
@@ -36,18 +34,33 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_DATA = Path(__file__).resolve().parent.parent / "data" / "spaces.geojson"
+DATA_RELATIVE = Path("data") / "spaces.geojson"
+"""Where the spaces file is, relative to a project folder."""
 MAX_BYTES = 200 * 1024 * 1024
 """Files above this size are refused before reading (about 200,000 spaces); `max_bytes` changes it."""
 ENV_DATA = "CREATIVE_MAP_DATA"
 
 
+def default_data(start: str | os.PathLike[str] | None = None) -> Path:
+    """Return ``data/spaces.geojson`` in `start` (default: the current folder) or its nearest parent that has one.
+
+    So the shipped data is found from anywhere inside the project (its ``notebooks/`` folder included); with
+    none found, the path under `start` is returned and loading it says that it is missing.
+    """
+    here = Path(start) if start is not None else Path.cwd()
+    for folder in (here, *here.parents):
+        candidate = folder / DATA_RELATIVE
+        if candidate.is_file():
+            return candidate
+    return here / DATA_RELATIVE
+
+
 def data_path(path: str | os.PathLike[str] | None = None) -> Path:
-    """Return the spaces file to use: `path`, else ``$CREATIVE_MAP_DATA``, else the shipped data."""
+    """Return the spaces file to use: `path`, else ``$CREATIVE_MAP_DATA``, else `default_data`."""
     if path is not None and str(path):
         return Path(path)
     env = os.environ.get(ENV_DATA, "")
-    return Path(env) if env else DEFAULT_DATA
+    return Path(env) if env else default_data()
 
 
 def events_path_for(spaces_path: str | os.PathLike[str]) -> Path:
@@ -169,8 +182,6 @@ def load_spaces(path: str | os.PathLike[str] | None = None, *, max_bytes: int = 
     checked = check_file(path, max_bytes=max_bytes)
     if checked.errors:
         raise DataError(checked.problems)
-    for warning in checked.warnings:
-        logger.warning("%s", warning)
     return spaces_frame(checked)
 
 
@@ -182,7 +193,11 @@ def spaces_frame(checked: Checked) -> gpd.GeoDataFrame:
 
 
 def add_derived_columns(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Return a copy of `gdf` with `name_folded`, `rep_lon` and `rep_lat` added."""
+    """Return a copy of `gdf` with `name_folded`, `rep_lon` and `rep_lat` added.
+
+    The representative point (the point itself for a venue, a point inside a street or an area) is computed
+    here, once: joins, distances, events, the map and the CSV all read `rep_lon`/`rep_lat`.
+    """
     out = gdf.copy()
     out[schema.NAME_FOLDED] = [
         f"{fold(vi)} | {fold(en)}" for vi, en in zip(out[schema.NAME_VI], out[schema.NAME_EN], strict=True)
@@ -231,58 +246,10 @@ def load_events(
     frame = pd.DataFrame(checked.records, columns=columns)
     geometries = None
     if spaces is not None:
-        points = spaces.set_index(schema.ID).geometry.representative_point()
-        geometries = [points.loc[list(ids_)].union_all() if ids_ else None for ids_ in frame[schema.SPACE_IDS]]
+        rep = zip(spaces[schema.REP_LON], spaces[schema.REP_LAT], strict=True)
+        lonlat = dict(zip(spaces[schema.ID], rep, strict=True))
+        geometries = [
+            shapely.union_all(shapely.points([lonlat[i] for i in ids_])) if ids_ else None
+            for ids_ in frame[schema.SPACE_IDS]
+        ]
     return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geometries or [None] * len(frame), crs=schema.CRS))
-
-
-@contextlib.contextmanager
-def atomic_path(path: str | os.PathLike[str], *, force: bool = False) -> Iterator[Path]:
-    """Give a temporary path beside `path` to write to; rename it to `path` only if the block succeeds.
-
-    Parameters
-    ----------
-    path
-        The final file.
-    force
-        Replace an existing `path`; without it an existing file is an error (`FileExistsError`).
-
-    Yields
-    ------
-    pathlib.Path
-        A fresh temporary path in the same folder, with the same suffix (writers that pick the format
-        from the suffix still work). On any exception it is removed and `path` is left as it was.
-    """
-    final = Path(path)
-    if final.exists() and not force:
-        raise FileExistsError(f"{final} exists; pass force=True (--force) to replace it")
-    final.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(
-        prefix=f".{final.stem}.",
-        suffix=final.suffix + ".part" if not final.suffix else f".part{final.suffix}",
-        dir=final.parent,
-    )
-    os.close(fd)
-    tmp = Path(tmp_name)
-    tmp.unlink()  # writers such as GDAL want to create the file themselves
-    try:
-        yield tmp
-        if not tmp.exists():
-            raise OSError(f"nothing was written to {final}")
-        tmp.replace(final)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            if tmp.is_dir():
-                import shutil
-
-                shutil.rmtree(tmp)
-            else:
-                tmp.unlink()
-        raise
-
-
-def write_text_atomic(path: str | os.PathLike[str], text: str, *, force: bool = True) -> Path:
-    """Write `text` as UTF-8 to `path` through a temporary file and a rename; return the path."""
-    with atomic_path(path, force=force) as tmp:
-        tmp.write_text(text, encoding="utf-8")
-    return Path(path)

@@ -19,8 +19,9 @@ class Filter:
     """What a person chose: every field empty means "no restriction"; values within a field are OR-ed."""
 
     districts: tuple[str, ...] = ()
-    """Pre-2025 districts, any spelling the resolver accepts."""
+    """Pre-2025 districts: any spelling the resolver accepts, made canonical (full names) when the filter is made."""
     wards_2025: tuple[str, ...] = ()
+    """2025 wards and communes, likewise."""
     categories: tuple[str, ...] = ()
     statuses: tuple[str, ...] = ()
     network_members: tuple[str, ...] = ()
@@ -32,6 +33,13 @@ class Filter:
     """With `event_start`/`event_end` (``YYYY-MM-DD``), keep the spaces hosting an event in that window."""
 
     def __post_init__(self) -> None:
+        # Unit names are resolved once, here: every user of a Filter reads canonical full names.
+        object.__setattr__(
+            self, "districts", tuple(dict.fromkeys(admin.resolve_district(d).name for d in self.districts))
+        )
+        object.__setattr__(
+            self, "wards_2025", tuple(dict.fromkeys(admin.resolve_ward_2025(w).name for w in self.wards_2025))
+        )
         unknown = [
             (name, v, vocab)
             for name, values, vocab in (
@@ -82,17 +90,15 @@ def filter_spaces(
     Raises
     ------
     ValueError
-        On a district or ward that does not exist (with suggestions), or an event window without events.
+        On an event window without events.
     """
     if flt is None:
         return spaces.copy()
     mask = pd.Series(True, index=spaces.index)
     if flt.districts:
-        names = {admin.resolve_district(d).name for d in flt.districts}
-        mask &= spaces[schema.DISTRICT].isin(names)
+        mask &= spaces[schema.DISTRICT].isin(set(flt.districts))
     if flt.wards_2025:
-        names = {admin.resolve_ward_2025(w).name for w in flt.wards_2025}
-        mask &= spaces[schema.WARD_2025].isin(names)
+        mask &= spaces[schema.WARD_2025].isin(set(flt.wards_2025))
     for column, values in (
         (schema.CATEGORY, flt.categories),
         (schema.STATUS, flt.statuses),

@@ -1,7 +1,9 @@
 """Checks a parsed spaces or events collection against the schema and lists every problem.
 
-Nothing here reads files (that is `creative_map.io`) or builds frames: it takes what ``json.load`` gave
-and returns the cleaned records (NFC text, canonical unit names) with the problems found.
+Pure: nothing here reads files (that is `creative_map.io`), builds frames or looks at other records' positions
+(the warnings about positions and look-alike names run on the loaded frame: `creative_map.spatial_checks`).
+It takes what ``json.load`` gave and returns the cleaned records (NFC text, canonical unit names) with the
+problems found.
 """
 
 from __future__ import annotations
@@ -9,8 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import math
-import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,40 +21,10 @@ from shapely.geometry.base import BaseGeometry
 
 from creative_map import admin, schema
 from creative_map.errors import Problem
-from creative_map.text import fold, nfc
+from creative_map.patterns import PLAN_ITEM, SLUG, is_http_url, is_iso_date, is_opening_hours
+from creative_map.text import nfc
 
-__all__ = ["Checked", "check_events", "check_spaces", "is_http_url", "is_opening_hours"]
-
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-PLAN_ITEM = re.compile(r"^\d+(?:\.\d+)*(?:\.[a-z])?$")
-HTTP_URL = re.compile(r"^https?://[^\s/?#:]+\.[^\s/?#]+(?:[/?#]\S*)?$", re.IGNORECASE)
-DUPLICATE_NAME_METRES = 50.0
-
-_WD = r"(?:Mo|Tu|We|Th|Fr|Sa|Su)"
-_WD_SEL = rf"(?:{_WD}(?:-{_WD})?|PH|SH)(?:,(?:{_WD}(?:-{_WD})?|PH|SH))*"
-_MON = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
-_MON_SEL = rf"{_MON}(?: ?\d{{1,2}})?(?:-{_MON}?(?: ?\d{{1,2}})?)?(?:,{_MON}(?:-{_MON})?)*"
-_TIME = r"(?:[01]\d|2[0-4]):[0-5]\d"
-_SPAN = rf"{_TIME}(?:-{_TIME}|\+)"
-_TIMES = rf"{_SPAN}(?:,{_SPAN})*"
-_STATE = r"(?:off|closed|open|unknown)"
-_COMMENT = r'"[^"]*"'
-_RULE = (
-    rf"(?:24/7|(?:{_MON_SEL}:? )?(?:{_WD_SEL} )?(?:{_TIMES}|{_STATE})(?: {_STATE})?(?: {_COMMENT})?"
-    rf"|(?:{_MON_SEL}:? )?{_WD_SEL}(?: {_STATE})?(?: {_COMMENT})?|{_COMMENT})"
-)
-OPENING_HOURS = re.compile(rf"^{_RULE}(?: ?(?:;|\|\|) ?{_RULE})*$")
-
-
-def is_opening_hours(text: str) -> bool:
-    """Return whether `text` is in the OpenStreetMap opening_hours syntax (the common forms of it)."""
-    return bool(OPENING_HOURS.match(text.strip()))
-
-
-def is_http_url(text: str) -> bool:
-    """Return whether `text` is an absolute ``http://`` or ``https://`` address with a host."""
-    return bool(HTTP_URL.match(text.strip()))
+__all__ = ["Checked", "check_events", "check_spaces"]
 
 
 @dataclass
@@ -207,12 +178,7 @@ def _check_value(f: schema.Field, value: Any, report: Any, record: dict[str, Any
     elif f.kind == "url":
         checks["url"] = (is_http_url(value), "expected an http:// or https:// address")
     elif f.kind == "date":
-        ok = bool(DATE.match(value))
-        if ok:
-            try:
-                ok = dt.date.fromisoformat(value) <= dt.date.today() + dt.timedelta(days=3650)
-            except ValueError:
-                ok = False
+        ok = is_iso_date(value) and dt.date.fromisoformat(value) <= dt.date.today() + dt.timedelta(days=3650)
         checks["date"] = (ok, "expected a real date as YYYY-MM-DD")
     elif f.kind == "category":
         checks[f.kind] = (value in schema.CATEGORIES, f"expected one of: {', '.join(schema.CATEGORIES)}")
@@ -320,70 +286,7 @@ def check_spaces(data: object, *, file: str) -> Checked:
             )
         out.records.append(record)
         out.geometries.append(geometry)
-    if not out.errors:
-        out.problems += _space_warnings(out, file)
     return out
-
-
-def _space_warnings(checked: Checked, file: str) -> list[Problem]:
-    """Warnings on valid data: look-alike duplicates, points outside their district or unit."""
-    from pyproj import Geod
-
-    geod = Geod(ellps="WGS84")
-    warnings: list[Problem] = []
-    by_name: dict[str, list[int]] = {}
-    bbox = {d.name: d.bbox for d in admin.districts()}
-    for i, (rec, geom) in enumerate(zip(checked.records, checked.geometries, strict=True)):
-        assert geom is not None
-        for name in {fold(rec[schema.NAME_VI]), fold(rec[schema.NAME_EN])}:
-            by_name.setdefault(name, []).append(i)
-        point = geom.representative_point()
-        min_lon, min_lat, max_lon, max_lat = bbox[rec[schema.DISTRICT]]
-        tol = 0.001
-        if not (min_lon - tol <= point.x <= max_lon + tol and min_lat - tol <= point.y <= max_lat + tol):
-            warnings.append(
-                Problem(
-                    file,
-                    f"point ({point.x:.5f}, {point.y:.5f}) lies outside the bounding box of "
-                    f"{rec[schema.DISTRICT]} ({min_lon}–{max_lon}, {min_lat}–{max_lat}): check the position "
-                    "or the district",
-                    i,
-                    rec[schema.ID],
-                    schema.GEOMETRY,
-                    "warning",
-                )
-            )
-    pairs: set[tuple[int, int]] = set()
-    for indices in by_name.values():
-        for a, b in _pairs(indices):
-            if (a, b) in pairs:
-                continue
-            pa = checked.geometries[a].representative_point()  # type: ignore[union-attr]
-            pb = checked.geometries[b].representative_point()  # type: ignore[union-attr]
-            metres = geod.inv(pa.x, pa.y, pb.x, pb.y)[2]
-            if metres <= DUPLICATE_NAME_METRES:
-                pairs.add((a, b))
-                warnings.append(
-                    Problem(
-                        file,
-                        f"has the same name as feature {b} (id {checked.records[b][schema.ID]!r}) "
-                        f"{metres:.0f} m away: a duplicate?",
-                        a,
-                        checked.records[a][schema.ID],
-                        schema.NAME_VI,
-                        "warning",
-                    )
-                )
-    # Issue 4 (boundaries): warn where the spatial join disagrees with the stated district or 2025 unit.
-    from creative_map.boundaries import join_problems
-
-    warnings += join_problems(checked.records, checked.geometries, file=file)
-    # End of issue 4's addition.
-    return warnings
-
-
-def _pairs(indices: list[int]) -> Iterable[tuple[int, int]]:
-    return ((a, b) for n, a in enumerate(indices) for b in indices[n + 1 :])
 
 
 def check_events(data: object, *, file: str, space_ids: set[str] | None = None) -> Checked:

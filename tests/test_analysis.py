@@ -11,7 +11,7 @@ from geopandas.testing import assert_geodataframe_equal
 from pyproj import Transformer
 from shapely.geometry import box
 
-from creative_map import admin, analysis, boundaries, io, schema
+from creative_map import Dataset, admin, analysis, boundaries, io, load, schema, select
 from creative_map.analysis import gaps, spaces_near, unit_statistics
 
 from .conftest import collection, make_space
@@ -36,10 +36,11 @@ def units() -> gpd.GeoDataFrame:
     return frame.to_crs("EPSG:4326")
 
 
-def load(tmp_path, *features):
+def selection(tmp_path, *features):
+    """Everything in a spaces file made of `features`, as `select` gives it."""
     path = tmp_path / "spaces.geojson"
     path.write_text(json.dumps(collection(*features), ensure_ascii=False), encoding="utf-8")
-    return io.load_spaces(path)
+    return select(Dataset(io.load_spaces(path)))
 
 
 def space(i: int, dx: float, dy: float, **props):
@@ -49,7 +50,7 @@ def space(i: int, dx: float, dy: float, **props):
 @pytest.fixture
 def spaces(tmp_path):
     """Two active spaces and a closed one, all stated in Hoàn Kiếm (the west square)."""
-    return load(
+    return selection(
         tmp_path,
         space(0, 0, 0),  # centre of the west square
         space(1, 1000, 0, category="museum"),
@@ -100,7 +101,7 @@ def test_nearest_active_space_from_each_centroid(spaces, units):
 
 
 def test_counting_by_join_follows_the_polygons(tmp_path, units):
-    spaces = load(tmp_path, space(0, 0, 0), space(1, 4000, 0))  # the second stated Hoàn Kiếm but lies in Ba Đình
+    spaces = selection(tmp_path, space(0, 0, 0), space(1, 4000, 0))  # the second stated Hoàn Kiếm but lies in Ba Đình
     by_attribute = unit_statistics(spaces, units, level="district")
     by_join = unit_statistics(spaces, units, level="district", by="join")
     assert list(by_attribute["total"]) == [2, 0, 0]
@@ -108,7 +109,7 @@ def test_counting_by_join_follows_the_polygons(tmp_path, units):
 
 
 def test_no_space_at_all(tmp_path, spaces, units):
-    empty = spaces.iloc[:0]
+    empty = select(Dataset(spaces.spaces.iloc[:0]))
     table = unit_statistics(empty, units, level="district")
     assert list(table["total"]) == [0, 0, 0]
     assert table["share_1km"].tolist() == [0, 0, 0]
@@ -117,11 +118,11 @@ def test_no_space_at_all(tmp_path, spaces, units):
 
 
 def test_inputs_are_not_changed(spaces, units):
-    before_spaces, before_units = spaces.copy(), units.copy()
+    before_spaces, before_units = spaces.spaces.copy(), units.copy()
     unit_statistics(spaces, units, level="district", by="join")
     gaps(spaces, units, level="district")
     spaces_near(spaces, *at(0, 0), radius_m=100)
-    assert_geodataframe_equal(spaces, before_spaces)
+    assert_geodataframe_equal(spaces.spaces, before_spaces)
     assert_geodataframe_equal(units, before_units)
 
 
@@ -165,8 +166,9 @@ def test_bad_arguments_say_what_is_wrong(spaces, units, call, message):
 
 @pytest.mark.parametrize(("level", "expected"), [("district", 30), ("ward_2025", 126)])
 def test_real_data_gives_every_unit_and_the_right_totals(level, expected):
-    spaces = io.load_spaces()
-    table = unit_statistics(spaces, boundaries.load_boundaries(level), level=level)
+    everything = select(load())
+    spaces = everything.spaces
+    table = unit_statistics(everything, boundaries.load_boundaries(level), level=level)
     names = [d.name for d in admin.districts()] if level == "district" else [u.name for u in admin.units_2025()]
     assert len(table) == expected
     assert list(table["name"]) == names

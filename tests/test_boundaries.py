@@ -16,6 +16,7 @@ from shapely.geometry import Point, box
 from creative_map import admin, boundaries, io
 from creative_map.boundaries import assign_units, load_boundaries
 from creative_map.errors import DataError
+from creative_map.spatial_checks import join_problems
 
 from .conftest import ROOT, collection, make_space
 
@@ -235,10 +236,7 @@ def test_join_problems_warn_only_beyond_the_tolerance(tmp_path):
     districts = two_units("Quận Hoàn Kiếm", "Quận Ba Đình")
     wards = two_units("Phường Hoàn Kiếm", "Phường Cửa Nam")
     spaces = spaces_at(tmp_path, lonlat(0, 0), lonlat(600, 0), lonlat(900, 0))
-    records = spaces.drop(columns="geometry").to_dict("records")
-    problems = boundaries.join_problems(
-        records, list(spaces.geometry), file="f.geojson", districts=districts, wards=wards, tolerance_m=300
-    )
+    problems = join_problems(spaces, file="f.geojson", districts=districts, wards=wards, tolerance_m=300)
     messages = [str(p) for p in problems]
     assert len(problems) == 2 and {p.field for p in problems} == {"district", "ward_2025"}
     assert all(p.severity == "warning" and p.index == 2 for p in problems)

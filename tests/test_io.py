@@ -6,7 +6,7 @@ from shapely.geometry import Point
 
 from creative_map import load_events, load_spaces, schema
 from creative_map.errors import DataError
-from creative_map.io import atomic_path, data_path
+from creative_map.io import data_path, default_data
 
 from .conftest import collection, make_event
 
@@ -45,6 +45,7 @@ def test_optional_fields_default_to_empty(write_json, three_spaces):
 def test_data_path_order(monkeypatch, tmp_path):
     monkeypatch.delenv("CREATIVE_MAP_DATA", raising=False)
     assert data_path().name == "spaces.geojson"
+    assert data_path() == default_data()
     monkeypatch.setenv("CREATIVE_MAP_DATA", str(tmp_path / "x.geojson"))
     assert data_path() == tmp_path / "x.geojson"
     assert data_path(tmp_path / "y.geojson") == tmp_path / "y.geojson"
@@ -72,16 +73,13 @@ def test_bad_events(write_json, three_spaces, props, fragment):
         load_events(write_json(collection(make_event(**props)), "events.geojson"), spaces=spaces)
 
 
-def test_atomic_path_renames_only_on_success(tmp_path):
-    target = tmp_path / "out.txt"
-    with atomic_path(target) as tmp:
-        assert tmp.parent == tmp_path and tmp.suffix == ".txt" and not tmp.exists()
-        tmp.write_text("ok")
-    assert target.read_text() == "ok"
-    with pytest.raises(FileExistsError, match="--force"), atomic_path(target):
-        pass
-    with pytest.raises(RuntimeError), atomic_path(target, force=True) as tmp:
-        tmp.write_text("half")
-        raise RuntimeError("writer failed")
-    assert target.read_text() == "ok"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.txt"]
+def test_default_data_is_found_from_inside_the_project(tmp_path, monkeypatch):
+    project = tmp_path / "project"
+    (project / "data").mkdir(parents=True)
+    (project / "data" / "spaces.geojson").write_text("{}", encoding="utf-8")
+    (project / "notebooks").mkdir()
+    monkeypatch.chdir(project / "notebooks")
+    assert default_data() == project / "data" / "spaces.geojson"
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    assert default_data(outside) == outside / "data" / "spaces.geojson"  # none found: loading says it is missing
