@@ -25,10 +25,13 @@ __all__ = [
     "Unit2025",
     "UnknownUnitError",
     "districts",
+    "is_district_name",
     "old_wards",
     "resolve_district",
     "resolve_old_ward",
     "resolve_ward_2025",
+    "short_name",
+    "split_kind",
     "unit_label",
     "units_2025",
     "units_2025_for_old_ward",
@@ -308,11 +311,27 @@ def resolve_old_ward(name: str, *, district: str | None = None) -> OldWard:
     return matches[0]
 
 
+def split_kind(name: str) -> tuple[str, str]:
+    """Return (kind, short name) of a unit's full name: ``("Quận", "Hoàn Kiếm")``; ``("", name)`` without a kind."""
+    for kind in sorted(_KIND_EN, key=len, reverse=True):
+        if name.startswith(kind + " "):
+            return kind, name[len(kind) + 1 :]
+    return "", name
+
+
+def short_name(name: str) -> str:
+    """Return a unit's name without its kind (``Quận Hoàn Kiếm`` -> ``Hoàn Kiếm``), for labels."""
+    return split_kind(name)[1]
+
+
+def is_district_name(name: str) -> bool:
+    """Return whether a full unit name is that of a pre-2025 district (quận, huyện, thị xã)."""
+    return split_kind(name)[0] in ("Quận", "Huyện", "Thị xã")
+
+
 def unit_label(name: str, lang: Literal["vi", "en"]) -> str:
     """Return a unit's name for display: as is in Vietnamese, ``Hoàn Kiếm District`` in English."""
     if lang == "vi":
         return name
-    for kind in sorted(_KIND_EN, key=len, reverse=True):
-        if name.startswith(kind + " "):
-            return f"{name[len(kind) + 1 :]} {_KIND_EN[kind]}"
-    return name
+    kind, short = split_kind(name)
+    return f"{short} {_KIND_EN[kind]}" if kind else name

@@ -55,6 +55,7 @@ __all__ = [
     "build_boundaries",
     "build_layers",
     "geodesic_area_km2",
+    "is_approximate",
     "load_boundaries",
 ]
 
@@ -255,6 +256,14 @@ def load_boundaries(
         return _shipped(level).copy()
     target = Path(path) if path is not None else BOUNDARIES_DIR / FILES[level]
     return _read_frame(level, target, name_field, approximate=path is None)
+
+
+def is_approximate(units: gpd.GeoDataFrame) -> bool:
+    """Return whether a boundary layer is approximate (derived): true for the shipped layers, and for any layer
+    that does not say otherwise."""
+    if APPROXIMATE not in units.columns:
+        return True
+    return bool(units[APPROXIMATE].fillna(True).astype(bool).any())
 
 
 # ------------------------------------------------------------------------------------------------ assignment

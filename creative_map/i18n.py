@@ -8,16 +8,27 @@ statuses, ...) live in `creative_map.schema`; this module holds the interface's 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Final, Literal
+from typing import Any, Final
 
 from creative_map import admin, schema
+from creative_map.query import Filter
 from creative_map.schema import Label
+from creative_map.types import DEFAULT_LANG, LANGS, Lang
 
-__all__ = ["DEFAULT_LANG", "LANGS", "TEXTS", "Lang", "coerce_lang", "label", "space_names", "t", "unit_label"]
-
-Lang = Literal["vi", "en"]
-LANGS: Final[tuple[Lang, ...]] = ("vi", "en")
-DEFAULT_LANG: Final[Lang] = "vi"
+__all__ = [
+    "DEFAULT_LANG",
+    "LANGS",
+    "TEXTS",
+    "Lang",
+    "coerce_lang",
+    "describe_filter",
+    "label",
+    "other_lang",
+    "space_names",
+    "t",
+    "unit_label",
+    "vocab_label",
+]
 
 TEXTS: Final[dict[str, Label]] = {
     # Page
@@ -160,12 +171,27 @@ TEXTS: Final[dict[str, Label]] = {
         "Không tìm thấy không gian “{value}” trong dữ liệu.",
         "No space “{value}” in the data.",
     ),
+    # The filter in words (exports, print map, command line)
+    "filter_all": Label("tất cả không gian", "all spaces"),
+    "filter_districts": Label("Quận/huyện (trước 2025)", "District (pre-2025)"),
+    "filter_wards_2025": Label("Phường/xã (từ 2025)", "Ward or commune (2025)"),
+    "filter_categories": Label("Loại không gian", "Category"),
+    "filter_statuses": Label("Tình trạng", "Status"),
+    "filter_network_members": Label("Thành viên mạng lưới", "Network membership"),
+    "filter_plan_items": Label("Mục Kế hoạch 161", "Plan 161 item"),
+    "filter_search": Label("Tìm theo tên", "Name search"),
+    "filter_events": Label("Có sự kiện trong khoảng", "Hosting an event between"),
 }
 
 
 def coerce_lang(value: object) -> Lang:
     """Return `value` if it is a supported language code, else the default (Vietnamese)."""
     return "en" if value == "en" else DEFAULT_LANG
+
+
+def other_lang(lang: Lang) -> Lang:
+    """Return the other language: ``en`` for ``vi`` and back."""
+    return "en" if lang == "vi" else "vi"
 
 
 def t(key: str, lang: Lang = DEFAULT_LANG, /, **values: Any) -> str:
@@ -197,6 +223,35 @@ def t(key: str, lang: Lang = DEFAULT_LANG, /, **values: Any) -> str:
 def label(value: Label, lang: Lang = DEFAULT_LANG) -> str:
     """Return a schema label in `lang`, falling back to the other language."""
     return value.get(lang)
+
+
+def vocab_label(vocabulary: Mapping[str, Label | schema.Category], key: str, lang: Lang = DEFAULT_LANG) -> str:
+    """Return the label of a vocabulary value (a category, status, precision, plan item ...) in `lang`.
+
+    An unknown value is returned as it is, so that nothing shows blank.
+    """
+    known = vocabulary.get(key)
+    if known is None:
+        return key
+    return (known.label if isinstance(known, schema.Category) else known).get(lang)
+
+
+def describe_filter(flt: Filter | None, lang: Lang = DEFAULT_LANG) -> str:
+    """Return the filter in words, in `lang` (``"tất cả không gian"``/``"all spaces"`` when it selects all)."""
+    if flt is None:
+        return t("filter_all", lang)
+    values: dict[str, tuple[str, ...]] = {
+        "districts": flt.districts,
+        "wards_2025": flt.wards_2025,
+        "categories": tuple(vocab_label(schema.CATEGORIES, c, lang) for c in flt.categories),
+        "statuses": tuple(vocab_label(schema.STATUSES, s, lang) for s in flt.statuses),
+        "network_members": tuple(vocab_label(schema.NETWORK_MEMBER, m, lang) for m in flt.network_members),
+        "plan_items": flt.plan_items,
+        "search": (flt.search.strip(),) if flt.search.strip() else (),
+        "events": (f"{flt.event_start or '…'} – {flt.event_end or '…'}",) if flt.event_start or flt.event_end else (),
+    }
+    parts = [f"{t('filter_' + key, lang)}: {', '.join(vals)}" for key, vals in values.items() if vals]
+    return "; ".join(parts) if parts else t("filter_all", lang)
 
 
 def space_names(space: Mapping[str, Any], lang: Lang = DEFAULT_LANG) -> tuple[str, str]:

@@ -20,12 +20,12 @@ from pyproj import Transformer
 
 from creative_map import admin, schema
 from creative_map.boundaries import (
-    APPROXIMATE,
     DISTRICT_DISTANCE_M,
     DISTRICT_JOINED,
     WARD_2025_DISTANCE_M,
     WARD_2025_JOINED,
     assign_units,
+    is_approximate,
     load_boundaries,
 )
 from creative_map.errors import DataError, Problem
@@ -265,7 +265,7 @@ def join_problems(
         (schema.DISTRICT, districts, DISTRICT_JOINED, DISTRICT_DISTANCE_M),
         (schema.WARD_2025, wards, WARD_2025_JOINED, WARD_2025_DISTANCE_M),
     ):
-        approx = "approximate " if bool(layer[APPROXIMATE].any()) else ""
+        approx = "approximate " if is_approximate(layer) else ""
         metres = joined[dist_col].to_numpy(dtype=float)
         found = []
         for i in np.flatnonzero(metres > tolerance_m):
