@@ -57,7 +57,8 @@ def test_stats_refuses_to_overwrite_without_force(data, tmp_path, capsys):
     out = tmp_path / "stats.csv"
     out.write_text("keep me", encoding="utf-8")
     assert main(["stats", "--data", data, "-o", str(out)]) == 1
-    assert "exists; pass force=True (--force)" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "exists; use --force to replace it" in err and "force=True" not in err
     assert out.read_text(encoding="utf-8") == "keep me"
     assert main(["stats", "--data", data, "-o", str(out), "--force"]) == 0
     assert len(read_csv(out)) == 30

@@ -1,0 +1,51 @@
+"""``creative-map stats``: statistics of the selected spaces per district or 2025 ward."""
+
+from __future__ import annotations
+
+import argparse
+
+import creative_map
+from creative_map import analysis
+from creative_map.cli.common import (
+    EXIT_OK,
+    Subparsers,
+    add_command,
+    add_filter_arguments,
+    add_output_arguments,
+    add_unit_arguments,
+    approximate_note,
+    data_arg,
+    emit,
+    filter_from_args,
+    level_from_args,
+    units_from_args,
+)
+
+__all__ = ["register", "run"]
+
+HELP = "statistics per district or 2025 ward: counts, density, coverage"
+
+
+def register(subparsers: Subparsers) -> None:
+    """Add the ``stats`` command to `subparsers`."""
+    parser = add_command(subparsers, "stats", help=HELP, run=run)
+    add_unit_arguments(parser)
+    parser.add_argument(
+        "--count-by",
+        choices=("attribute", "join"),
+        default="attribute",
+        help="attribute: each space in its stated unit, as the filter does (default); join: in the unit whose "
+        "polygon holds it",
+    )
+    add_filter_arguments(parser)
+    add_output_arguments(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Print or write one row of statistics per unit (every unit included)."""
+    flt = filter_from_args(args)
+    units = units_from_args(args)
+    selection = creative_map.select(creative_map.load(data_arg(args)), flt)
+    table = analysis.unit_statistics(selection, units, level=level_from_args(args), by=args.count_by)
+    emit(table, args, note=approximate_note(units))
+    return EXIT_OK
