@@ -141,7 +141,6 @@ POPULATION = "population"
 
 _LEVEL_LABEL = {"district": "pre-2025 districts", "ward_2025": "2025 wards and communes"}
 _TO_UTM = Transformer.from_crs(schema.CRS, schema.CRS_PROJECTED, always_xy=True)
-_DISTRICT_ORDER = {d.name: i for i, d in enumerate(admin.districts())}
 
 
 # --------------------------------------------------------------------------------------------------- loading
@@ -583,10 +582,11 @@ def derive_districts(wards: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """
     by_name = dict(zip(wards[NAME], _coverage(list(wards.geometry)), strict=True))
     into = old_wards_by_unit()
+    order = {d.name: i for i, d in enumerate(admin.districts())}
     parts: dict[str, list[Any]] = defaultdict(list)
     for unit in admin.units_2025():
         old = into[unit.name]
-        districts = sorted({w.district for w in old}, key=_DISTRICT_ORDER.__getitem__)
+        districts = sorted({w.district for w in old}, key=order.__getitem__)
         if len(districts) == 1:
             parts[districts[0]].append(by_name[unit.name])
             continue
