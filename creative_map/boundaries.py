@@ -1,44 +1,50 @@
-"""Boundary layers of Hanoi's units: the 30 pre-2025 districts and the 126 wards and communes of 2025.
+"""Boundary layers of Hanoi's units: the 126 wards and communes of 2025 and the 30 pre-2025 districts.
 
-No package carries Hanoi's boundary polygons, so the shipped layers (``creative_map/resources/boundaries/``)
-are *derived*: approximate, not legal boundaries. `build_boundaries` makes them from what
-`vietnamadminunits` carries (centroid and bounding box of each of the 526 pre-2025 wards, the old-to-new
-mapping of 2025):
+The shipped layers (``creative_map/resources/boundaries/``):
 
-1. Hanoi's outline is the union of the old wards' bounding boxes, holes filled (each bounding box holds
-   its ward, so the outline holds the city; it overshoots where boxes stick out past the border).
-2. A grid of ``GRID_DEG`` cells covers the outline. Each cell goes to the old ward whose centroid is
-   nearest, among the wards whose bounding box holds the cell (a Voronoi diagram kept inside each ward's
-   box); distances are divided by the square root of the ward's box area, so a large rural commune
-   reaches further than a small inner-city ward (a multiplicatively weighted Voronoi diagram). Cells that
-   no box holds (filled holes) go to the nearest centroid.
-3. Old wards are dissolved into their district; for 2025 each cell goes to the nearest centroid among the
-   2025 units its old ward went into (this splits the old wards that were divided).
-4. The cells are polygonised, simplified as a coverage (neighbours keep shared edges) and written with
-   coordinates rounded to 5 decimals, sorted keys and features ordered by code: `build_boundaries` run
-   twice writes the same bytes.
+- ``wards_2025.geojson``: the **real** boundaries of the 126 units of 2025, simplified for the web, from the
+  public repository lamngockhuong/vietnam-3d-map (MIT licence, text in ``LICENSE-vietnam-3d-map.txt``
+  beside the file); not approximate.
+- ``districts.geojson``: the 30 districts, **derived** (approximate, not legal boundaries: no openly licensed
+  layer of them exists here) from the real units and the old-to-new ward mapping of `vietnamadminunits`.
+  Each old ward lies inside the 2025 units it went into, so a district is the union of its old wards'
+  pieces of the real units:
 
-A planner with official boundaries loads them instead with `load_boundaries(level, path)`: any file GDAL
-reads, names matched through `creative_map.admin`'s resolvers.
+  1. The units are made a coverage: a piece two units overlap on stays with the first by code, a sliver of
+     gap between neighbours goes to the unit sharing most of its edge.
+  2. A unit whose old wards all come from one district goes whole to that district. A unit that took in
+     wards of several districts is shared among its old wards on a grid of ``GRID_DEG`` cells: each cell
+     goes to the nearest old ward centroid, distances divided by the square root of the ward's bounding-box
+     area, among the wards whose box holds the cell (a multiplicatively weighted Voronoi diagram kept inside
+     the boxes and clipped to the unit); the cells of each district are simplified together and cut by the
+     unit's polygon.
+  3. Each district is the union of its pieces, written with coordinates on a 5-decimal grid, sorted keys,
+     features ordered by code: `build_boundaries` run twice writes the same bytes.
+
+`data/boundaries/README.md` gives the sources, the method's figures and the accuracy measured. A planner with
+official boundaries loads them instead with `load_boundaries(level, path)`: any file GDAL reads, names matched
+through `creative_map.admin`'s resolvers.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import math
 import os
+from collections import defaultdict
 from collections.abc import Sequence
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
 from pyproj import Geod, Transformer
-from shapely.geometry import MultiPolygon, Polygon, box, mapping
+from shapely.geometry import Polygon, box, mapping
 
 from creative_map import admin, schema
 from creative_map.atomic import atomic_path
@@ -49,14 +55,20 @@ __all__ = [
     "APPROXIMATE_NOTE",
     "BOUNDARIES_DIR",
     "FILES",
+    "WARDS_NOTE",
+    "WARDS_SOURCE",
     "accuracy_table",
-    "allocate_cells",
     "assign_units",
     "build_boundaries",
     "build_layers",
+    "derive_districts",
+    "district_accuracy_table",
     "geodesic_area_km2",
     "is_approximate",
     "load_boundaries",
+    "old_wards_by_unit",
+    "read_ward_source",
+    "stated_district_areas",
 ]
 
 logger = logging.getLogger(__name__)
@@ -65,24 +77,70 @@ BOUNDARIES_DIR = Path(str(resources.files("creative_map") / "resources" / "bound
 """Where the shipped layers are: package data, so an installed wheel carries them."""
 FILES: dict[str, str] = {"district": "districts.geojson", "ward_2025": "wards_2025.geojson"}
 """The shipped file of each level, in `BOUNDARIES_DIR`."""
+WARDS_LICENCE = "LICENSE-vietnam-3d-map.txt"
+"""The licence notice of the real ward layer, beside it in `BOUNDARIES_DIR`."""
+DISTRICT_AREAS = "district_areas.csv"
+"""The published areas of the 30 districts, with their sources, in `BOUNDARIES_DIR`."""
 
-GRID_DEG = 0.0005
-"""Side of a grid cell in degrees (about 52 m east-west, 55 m north-south at Hanoi)."""
-SIMPLIFY_DEG = 0.0004
-"""Tolerance of the coverage simplification, in degrees (about 40 m)."""
+GRID_DEG = 0.00025
+"""Side of a grid cell in degrees (about 26 m east-west, 28 m north-south at Hanoi), for sharing a unit."""
+SIMPLIFY_DEG = 0.0003
+"""Tolerance of the simplification of the cells' staircase edges, in degrees (about 30 m)."""
 DECIMALS = 5
+GRID_SIZE = 10.0**-DECIMALS
+"""Every coordinate written lies on this grid (about 1 m)."""
 
-APPROXIMATE_NOTE = (
-    "Approximate boundaries derived from ward centroids and bounding boxes (vietnamadminunits); "
-    "not legal boundaries. Đường ranh giới gần đúng, không phải địa giới hành chính chính thức."
+WARDS_SOURCE: Final = {
+    "repository": "https://github.com/lamngockhuong/vietnam-3d-map",
+    "commit": "dc6095c45a49279d6c24f4de6cf00f4b2b04a90d",
+    "file": "public/wards/01.json",
+    "licence": f"MIT, Copyright (c) 2025 Lam Ngoc Khuong; full text in {WARDS_LICENCE}",
+}
+"""Where the real 2025 layer comes from."""
+WARDS_NOTE = (
+    "Real boundaries of Hanoi's 126 wards and communes of 2025, simplified for the web (neighbours overlap on "
+    "0.1 % of the city); not a legal document. Ranh giới thực của 126 phường, xã năm 2025, đã đơn giản hóa."
 )
+APPROXIMATE_NOTE = (
+    "Approximate pre-2025 districts derived from the real 2025 ward boundaries and the old-to-new ward mapping "
+    "(vietnamadminunits); not legal boundaries. Đường ranh giới gần đúng, không phải địa giới hành chính chính thức."
+)
+_METADATA: Final[dict[str, dict[str, Any]]] = {
+    "ward_2025": {
+        "approximate": False,
+        "note": WARDS_NOTE,
+        "source": {
+            **WARDS_SOURCE,
+            "built_by_source_from": "the national administrative map (gis.vn) and the 2025 reorganisation "
+            "look-up of the Department of Survey and Mapping (sapnhap.bando.com.vn), Douglas-Peucker "
+            "simplified (0.0005 degree)",
+        },
+        "conversion": "the source's rings reassembled into (Multi)Polygons by the even-odd rule and made valid; "
+        "names resolved to the canonical full names of vietnamadminunits; ordered by code; see "
+        "data/boundaries/README.md",
+        "licence": f"MIT (see {WARDS_LICENCE})",
+    },
+    "district": {
+        "approximate": True,
+        "note": APPROXIMATE_NOTE,
+        "method": "each 2025 unit of wards_2025.geojson goes to the district of its old wards; a unit that took in "
+        f"wards of several districts is shared on a {GRID_DEG} degree grid by weighted Voronoi cells of its old "
+        "wards' centroids kept in their bounding boxes; see data/boundaries/README.md",
+        "source": "wards_2025.geojson (lamngockhuong/vietnam-3d-map, MIT); vietnamadminunits 1.0.4 (MIT): "
+        "dataset.db, converter_2025.json",
+        "licence": "CC BY 4.0 (derived work); source data MIT",
+    },
+}
 
 # Column names of a boundary frame.
 NAME = "name"
 CODE = "code"
 APPROXIMATE = "approximate"
+AREA_STATED = "area_km2_stated"
+POPULATION = "population"
 
 _LEVEL_LABEL = {"district": "pre-2025 districts", "ward_2025": "2025 wards and communes"}
+_TO_UTM = Transformer.from_crs(schema.CRS, schema.CRS_PROJECTED, always_xy=True)
 
 
 # --------------------------------------------------------------------------------------------------- loading
@@ -139,7 +197,7 @@ def _find_name_field(frame: pd.DataFrame, level: Level, file: str) -> str:
     return best
 
 
-def _read_frame(level: Level, path: Path, name_field: str | None, *, approximate: bool) -> gpd.GeoDataFrame:
+def _read_frame(level: Level, path: Path, name_field: str | None) -> gpd.GeoDataFrame:
     file = str(path)
     if not path.exists():
         raise DataError([Problem(file, "does not exist; expected a boundary file (GeoJSON, Shapefile, GeoPackage)")])
@@ -212,15 +270,15 @@ def _read_frame(level: Level, path: Path, name_field: str | None, *, approximate
         frame = frame.dissolve(by=NAME, as_index=False)
     code = {n: c for c, n in units}
     frame[CODE] = frame[NAME].map(code)
-    # A file that says it is approximate (such as a copy of the shipped ones) stays approximate.
-    frame[APPROXIMATE] = approximate or bool(APPROXIMATE in raw.columns and raw[APPROXIMATE].fillna(False).all())
+    # A file that says it is approximate (such as a copy of the shipped districts) stays approximate.
+    frame[APPROXIMATE] = bool(APPROXIMATE in raw.columns and raw[APPROXIMATE].fillna(False).all())
     frame = frame.sort_values(CODE, kind="stable").reset_index(drop=True)
     return gpd.GeoDataFrame(frame[[NAME, CODE, APPROXIMATE, "geometry"]], geometry="geometry", crs=schema.CRS)
 
 
 @cache
 def _shipped(level: Level) -> gpd.GeoDataFrame:
-    return _read_frame(level, BOUNDARIES_DIR / FILES[level], NAME, approximate=True)
+    return _read_frame(level, BOUNDARIES_DIR / FILES[level], NAME)
 
 
 def load_boundaries(
@@ -233,8 +291,8 @@ def load_boundaries(
     level
         ``"district"`` (the 30 pre-2025 districts) or ``"ward_2025"`` (the 126 units of 2025).
     path
-        Any file GDAL reads (GeoJSON, Shapefile, GeoPackage), in any CRS; None loads the shipped,
-        approximate file.
+        Any file GDAL reads (GeoJSON, Shapefile, GeoPackage), in any CRS; None loads the shipped file (the
+        real 2025 units; the derived, approximate districts).
     name_field
         The field holding the units' names (any spelling the resolvers accept); None finds it.
 
@@ -242,7 +300,8 @@ def load_boundaries(
     -------
     geopandas.GeoDataFrame
         One row per unit ordered by code, in EPSG:4326, with `name` (canonical full name), `code`,
-        `approximate` (True for the shipped derived layers) and the (Multi)Polygon geometry.
+        `approximate` (True for the shipped derived districts and for any file whose features all say
+        `approximate: true`) and the (Multi)Polygon geometry.
 
     Raises
     ------
@@ -255,12 +314,12 @@ def load_boundaries(
     if path is None and name_field is None:
         return _shipped(level).copy()
     target = Path(path) if path is not None else BOUNDARIES_DIR / FILES[level]
-    return _read_frame(level, target, name_field, approximate=path is None)
+    return _read_frame(level, target, name_field)
 
 
 def is_approximate(units: gpd.GeoDataFrame) -> bool:
-    """Return whether a boundary layer is approximate (derived): true for the shipped layers, and for any layer
-    that does not say otherwise."""
+    """Return whether a boundary layer is approximate (derived): true for the shipped districts, false for the
+    shipped 2025 units (real boundaries), true for any layer that does not say."""
     if APPROXIMATE not in units.columns:
         return True
     return bool(units[APPROXIMATE].fillna(True).astype(bool).any())
@@ -326,7 +385,7 @@ def assign_units(
         Spaces (as `creative_map.io.load_spaces` returns them); the point joined is the representative point
         (`rep_lon`, `rep_lat` when present).
     districts, wards
-        Boundary layers from `load_boundaries` (None: the shipped approximate ones).
+        Boundary layers from `load_boundaries` (None: the shipped ones).
 
     Returns
     -------
@@ -354,80 +413,143 @@ def assign_units(
 # -------------------------------------------------------------------------------------------------- building
 
 
-def _grid() -> tuple[np.ndarray, np.ndarray]:
-    """Edges (lon, lat) of the grid covering every old ward's bounding box, on multiples of `GRID_DEG`."""
-    boxes = np.array([w.bbox for w in admin.old_wards()])
-    lo = np.floor(boxes[:, :2].min(axis=0) / GRID_DEG).astype(int) - 1
-    hi = np.ceil(boxes[:, 2:].max(axis=0) / GRID_DEG).astype(int) + 1
-    return (np.arange(lo[0], hi[0] + 1) * GRID_DEG, np.arange(lo[1], hi[1] + 1) * GRID_DEG)
+def _polygons_only(geom: Any) -> Any:
+    """The (Multi)Polygon part of `geom` (make_valid may leave lines or points beside the areas)."""
+    if geom.geom_type in ("Polygon", "MultiPolygon"):
+        return geom
+    parts = [g for g in shapely.get_parts(geom) if g.geom_type in ("Polygon", "MultiPolygon")]
+    return shapely.union_all(parts, grid_size=GRID_SIZE) if parts else Polygon()
 
 
-def _outline() -> Polygon | MultiPolygon:
-    union = shapely.union_all([box(*w.bbox) for w in admin.old_wards()])
-    parts = [Polygon(p.exterior) for p in getattr(union, "geoms", [union])]
-    return shapely.union_all(parts)
+def _normalised(geom: Any) -> Any:
+    """`geom` valid, on the 5-decimal grid, as polygons only, in a canonical order of parts and vertices (so that
+    normalising twice changes nothing), exterior rings counter-clockwise (RFC 7946)."""
+    valid = _polygons_only(shapely.make_valid(geom))
+    return shapely.orient_polygons(shapely.normalize(shapely.set_precision(valid, GRID_SIZE)))
 
 
-def allocate_cells(*, weighted: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Give each grid cell an old ward: step 2 of the method (see the module's docstring).
+def read_ward_source(path: str | os.PathLike[str]) -> gpd.GeoDataFrame:
+    """Read a layer of the 126 real 2025 units and convert it to the shipped layer's schema.
+
+    The file needs one feature per unit with its official ``code``, a ``name`` that resolves to the unit of
+    that code (a short name such as ``Ba Đình`` or the full ``Phường Ba Đình``), and may carry
+    ``area_km2_stated`` and ``population``: the vietnam-3d-map conversion described in
+    ``data/boundaries/README.md``, or the shipped ``wards_2025.geojson`` itself (converting it again gives
+    the same layer).
 
     Returns
     -------
-    tuple
-        The grid's lon edges, lat edges, and an int array (rows: lat, columns: lon) of indices into
-        `admin.old_wards()`, -1 outside Hanoi's outline.
+    geopandas.GeoDataFrame
+        One row per unit ordered by code: `name` (canonical full name), `code`, `approximate` (False),
+        `area_km2_stated`, `population` and the geometry (valid, on the 5-decimal grid).
+
+    Raises
+    ------
+    DataError
+        When a unit is missing or doubled, a code is none of Hanoi's units, or a name contradicts its code.
     """
-    lon_edges, lat_edges = _grid()
+    file = str(path)
+    raw = gpd.read_file(path)
+    if raw.crs is not None:
+        raw = raw.to_crs(schema.CRS)
+    missing_fields = [f for f in (CODE, NAME) if f not in raw.columns]
+    if missing_fields:
+        raise DataError([Problem(file, f"has no field {', '.join(map(repr, missing_fields))}")])
+    by_code = {u.code: u for u in admin.units_2025()}
+    problems = []
+    for i, (code, name) in enumerate(zip(raw[CODE], raw[NAME], strict=True)):
+        unit = by_code.get(str(code))
+        if unit is None:
+            problems.append(Problem(file, f"code {code!r} is none of Hanoi's 126 units of 2025", i, None, CODE))
+        elif not _resolves("ward_2025", name) or _resolve("ward_2025", name) != unit.name:
+            problems.append(Problem(file, f"name {name!r} is not the unit of code {code} ({unit.name})", i, None, NAME))
+    codes = [str(c) for c in raw[CODE]]
+    doubled = sorted({c for c in codes if codes.count(c) > 1})
+    absent = [u.name for u in admin.units_2025() if u.code not in codes]
+    if doubled:
+        problems.append(Problem(file, f"holds codes {', '.join(doubled)} more than once"))
+    if absent:
+        problems.append(Problem(file, f"misses {len(absent)} of the 126 units: {', '.join(absent[:10])}"))
+    if problems:
+        raise DataError(problems)
+    frame = pd.DataFrame({CODE: codes, NAME: [by_code[c].name for c in codes]})
+    frame[APPROXIMATE] = False
+    frame[AREA_STATED] = raw[AREA_STATED].astype(float).to_numpy() if AREA_STATED in raw.columns else np.nan
+    frame[POPULATION] = raw[POPULATION].astype("Int64").to_numpy() if POPULATION in raw.columns else pd.NA
+    layer = gpd.GeoDataFrame(frame, geometry=[_normalised(g) for g in raw.geometry], crs=schema.CRS)
+    layer = layer.sort_values(CODE, kind="stable").reset_index(drop=True)
+    return layer[[NAME, CODE, APPROXIMATE, AREA_STATED, POPULATION, "geometry"]]
+
+
+def _coverage(geoms: Sequence[Any]) -> list[Any]:
+    """Make the units a coverage: no overlaps, no gaps inside the city.
+
+    A piece claimed by several units stays with the first (by code, as the spatial join does); a hole of
+    the union (a sliver the simplification left between neighbours) goes to the unit sharing most of its
+    edge.
+    """
+    tree = shapely.STRtree(geoms)
+    pieces = []
+    for i, geom in enumerate(geoms):
+        earlier = [j for j in tree.query(geom, predicate="intersects") if j < i]
+        taken = shapely.union_all([geoms[j] for j in earlier], grid_size=GRID_SIZE) if earlier else None
+        pieces.append(geom if taken is None else shapely.difference(geom, taken, grid_size=GRID_SIZE))
+    union = shapely.union_all(pieces, grid_size=GRID_SIZE)
+    holes = [Polygon(ring) for part in shapely.get_parts(union) for ring in part.interiors]
+    tree = shapely.STRtree(pieces)
+    extra: dict[int, list[Any]] = defaultdict(list)
+    for hole in holes:
+        near = sorted(tree.query(hole, predicate="intersects"))
+        if not near:
+            continue
+        edge = hole.exterior
+        shared = [shapely.intersection(edge, pieces[j], grid_size=GRID_SIZE).length for j in near]
+        extra[int(near[int(np.argmax(shared))])].append(hole)
+    return [shapely.union_all([p, *extra[i]], grid_size=GRID_SIZE) if extra.get(i) else p for i, p in enumerate(pieces)]
+
+
+def old_wards_by_unit() -> dict[str, list[admin.OldWard]]:
+    """The pre-2025 wards that went (wholly or in part) into each 2025 unit, by the unit's name, in code order."""
+    into: dict[str, list[admin.OldWard]] = defaultdict(list)
+    for ward in admin.old_wards():
+        for unit in admin.units_2025_for_old_ward(ward):
+            into[unit.name].append(ward)
+    return dict(into)
+
+
+def _split_unit(unit: Any, wards: Sequence[admin.OldWard], districts: Sequence[str]) -> dict[str, Any]:
+    """Share the polygon `unit` among the `districts` its old `wards` came from.
+
+    Grid cells over the unit go to the nearest old ward centroid, distances divided by the square root of
+    the ward's bounding-box area, among the wards whose box holds the cell (any ward where none does); the
+    cells of each district, simplified together, are cut by the unit's polygon.
+    """
+    minx, miny, maxx, maxy = unit.bounds
+    lon_edges = np.arange(math.floor(minx / GRID_DEG) - 2, math.ceil(maxx / GRID_DEG) + 3) * GRID_DEG
+    lat_edges = np.arange(math.floor(miny / GRID_DEG) - 2, math.ceil(maxy / GRID_DEG) + 3) * GRID_DEG
     lon_c, lat_c = (lon_edges[:-1] + lon_edges[1:]) / 2, (lat_edges[:-1] + lat_edges[1:]) / 2
     lon2, lat2 = np.meshgrid(lon_c, lat_c)
-    to_utm = Transformer.from_crs(schema.CRS, schema.CRS_PROJECTED, always_xy=True)
-    x, y = to_utm.transform(lon2, lat2)
-    inside = shapely.contains_xy(_outline(), lon2, lat2)
-    wards = admin.old_wards()
-    cx, cy = to_utm.transform([w.lon for w in wards], [w.lat for w in wards])
-    bx0, by0 = to_utm.transform([w.bbox[0] for w in wards], [w.bbox[1] for w in wards])
-    bx1, by1 = to_utm.transform([w.bbox[2] for w in wards], [w.bbox[3] for w in wards])
-    scale = np.sqrt(np.abs((np.array(bx1) - bx0) * (np.array(by1) - by0))) if weighted else np.ones(len(wards))
+    x, y = _TO_UTM.transform(lon2, lat2)
     best = np.full(lon2.shape, np.inf)
+    fallback = np.full(lon2.shape, np.inf)
     owner = np.full(lon2.shape, -1, dtype=np.int32)
+    nearest = np.full(lon2.shape, -1, dtype=np.int32)
     for i, w in enumerate(wards):
-        c0, c1 = np.searchsorted(lon_c, w.bbox[0]), np.searchsorted(lon_c, w.bbox[2], side="right")
-        r0, r1 = np.searchsorted(lat_c, w.bbox[1]), np.searchsorted(lat_c, w.bbox[3], side="right")
-        d = np.hypot(x[r0:r1, c0:c1] - cx[i], y[r0:r1, c0:c1] - cy[i]) / scale[i]
-        sub_best, sub_owner = best[r0:r1, c0:c1], owner[r0:r1, c0:c1]
-        closer = d < sub_best
-        sub_best[closer] = d[closer]
-        sub_owner[closer] = i
-    holes = inside & (owner < 0)
-    if holes.any():  # inside the outline but in no box: the nearest centroid
-        hx, hy = x[holes], y[holes]
-        d = np.hypot(hx[:, None] - np.asarray(cx)[None, :], hy[:, None] - np.asarray(cy)[None, :]) / scale[None, :]
-        owner[holes] = np.argmin(d, axis=1)
-    owner[~inside] = -1
-    return lon_edges, lat_edges, owner
-
-
-def _labels_2025(owner: np.ndarray, lon_edges: np.ndarray, lat_edges: np.ndarray) -> np.ndarray:
-    """Index into `admin.units_2025()` of each cell: its old ward's unit, the nearest one if it was divided."""
-    units = admin.units_2025()
-    index = {u.name: i for i, u in enumerate(units)}
-    wards = admin.old_wards()
-    lon_c, lat_c = (lon_edges[:-1] + lon_edges[1:]) / 2, (lat_edges[:-1] + lat_edges[1:]) / 2
-    to_utm = Transformer.from_crs(schema.CRS, schema.CRS_PROJECTED, always_xy=True)
-    ux, uy = to_utm.transform([u.lon for u in units], [u.lat for u in units])
-    out = np.full(owner.shape, -1, dtype=np.int32)
-    for i, w in enumerate(wards):
-        rows, cols = np.nonzero(owner == i)
-        parts = [index[u.name] for u in admin.units_2025_for_old_ward(w)]
-        if not parts:
-            raise ValueError(f"old ward {w.name} ({w.district}) has no 2025 unit in the converter")
-        if len(parts) == 1 or rows.size == 0:
-            out[rows, cols] = parts[0]
-            continue
-        x, y = to_utm.transform(lon_c[cols], lat_c[rows])
-        d = np.hypot(x[:, None] - np.asarray(ux)[parts][None, :], y[:, None] - np.asarray(uy)[parts][None, :])
-        out[rows, cols] = np.asarray(parts)[np.argmin(d, axis=1)]
-    return out
+        cx, cy = _TO_UTM.transform(w.lon, w.lat)
+        bx0, by0 = _TO_UTM.transform(w.bbox[0], w.bbox[1])
+        bx1, by1 = _TO_UTM.transform(w.bbox[2], w.bbox[3])
+        d = np.hypot(x - cx, y - cy) / math.sqrt(abs((bx1 - bx0) * (by1 - by0)))
+        inside = (w.bbox[0] <= lon2) & (lon2 <= w.bbox[2]) & (w.bbox[1] <= lat2) & (lat2 <= w.bbox[3])
+        closer = inside & (d < best)
+        best[closer], owner[closer] = d[closer], i
+        closer = d < fallback
+        fallback[closer], nearest[closer] = d[closer], i
+    owner = np.where(owner >= 0, owner, nearest)
+    index = {d: k for k, d in enumerate(districts)}
+    labels = np.array([index[w.district] for w in wards], dtype=np.int32)[owner]
+    cells = _polygonise(labels, len(districts), lon_edges, lat_edges)
+    simplified = shapely.coverage_simplify(np.asarray(cells, dtype=object), SIMPLIFY_DEG)
+    return {d: shapely.intersection(s, unit, grid_size=GRID_SIZE) for d, s in zip(districts, simplified, strict=True)}
 
 
 def _polygonise(labels: np.ndarray, n: int, lon_edges: np.ndarray, lat_edges: np.ndarray) -> list[Any]:
@@ -444,68 +566,95 @@ def _polygonise(labels: np.ndarray, n: int, lon_edges: np.ndarray, lat_edges: np
     return [shapely.union_all(b) if b else Polygon() for b in boxes]
 
 
-def _rounded(geom: Any) -> Any:
-    return shapely.set_precision(geom, 10.0**-DECIMALS)
+def derive_districts(wards: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Derive the 30 pre-2025 districts from a layer of the real 2025 units (steps 1-3 of the README's method).
+
+    Parameters
+    ----------
+    wards
+        The 126 units (`load_boundaries("ward_2025")` or `read_ward_source`).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row per district ordered by code: `name`, `code`, `approximate` (True) and the geometry: the union
+        of its old wards' pieces of the units.
+    """
+    by_name = dict(zip(wards[NAME], _coverage(list(wards.geometry)), strict=True))
+    into = old_wards_by_unit()
+    order = {d.name: i for i, d in enumerate(admin.districts())}
+    parts: dict[str, list[Any]] = defaultdict(list)
+    for unit in admin.units_2025():
+        old = into[unit.name]
+        districts = sorted({w.district for w in old}, key=order.__getitem__)
+        if len(districts) == 1:
+            parts[districts[0]].append(by_name[unit.name])
+            continue
+        for district, piece in _split_unit(by_name[unit.name], old, districts).items():
+            parts[district].append(piece)
+    rows = admin.districts()
+    geoms = [_normalised(shapely.union_all(parts[d.name], grid_size=GRID_SIZE)) for d in rows]
+    frame = gpd.GeoDataFrame(
+        {NAME: [d.name for d in rows], CODE: [d.code for d in rows]}, geometry=geoms, crs=schema.CRS
+    )
+    frame[APPROXIMATE] = True
+    return frame[[NAME, CODE, APPROXIMATE, "geometry"]]
 
 
-def _feature_collection(level: Level, rows: list[dict[str, Any]], geoms: Sequence[Any]) -> str:
+def _feature_collection(level: Level, frame: gpd.GeoDataFrame) -> str:
+    columns = [c for c in frame.columns if c != "geometry"]
     features = []
-    for props, geom in zip(rows, geoms, strict=True):
+    for row, geom in zip(frame[columns].itertuples(index=False), frame.geometry, strict=True):
+        props = {c: _json_value(v) for c, v in zip(columns, row, strict=True)}
         geo = json.loads(json.dumps(mapping(geom)))  # tuples to lists
         features.append({"type": "Feature", "properties": props, "geometry": geo})
     collection = {
         "type": "FeatureCollection",
         "name": FILES[level].removesuffix(".geojson"),
-        "metadata": {
-            "approximate": True,
-            "note": APPROXIMATE_NOTE,
-            "level": level,
-            "units": len(rows),
-            "method": "weighted Voronoi cells of the 526 pre-2025 wards' centroids kept inside their bounding "
-            f"boxes, on a {GRID_DEG} degree grid, dissolved; see data/boundaries/README.md",
-            "source": "vietnamadminunits 1.0.4 (MIT): dataset.db, converter_2025.json",
-            "licence": "CC BY 4.0 (derived work); source data MIT",
-            "crs": "EPSG:4326",
-        },
+        "metadata": {**_METADATA[level], "level": level, "units": len(frame), "crs": "EPSG:4326"},
         "features": features,
     }
     return json.dumps(collection, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
 
 
-def build_layers(*, weighted: bool = True) -> dict[Level, gpd.GeoDataFrame]:
-    """Derive both layers (steps 1-4 of the method) without writing them."""
-    lon_edges, lat_edges, owner = allocate_cells(weighted=weighted)
-    wards = admin.old_wards()
-    districts = admin.districts()
-    d_index = {d.name: i for i, d in enumerate(districts)}
-    ward_to_district = np.array([d_index[w.district] for w in wards], dtype=np.int32)
-    d_labels = np.where(owner >= 0, ward_to_district[np.maximum(owner, 0)], -1)
-    u_labels = _labels_2025(owner, lon_edges, lat_edges)
-    units = admin.units_2025()
-    layers: dict[Level, gpd.GeoDataFrame] = {}
-    levels: tuple[tuple[Level, np.ndarray, list[tuple[str, str]]], ...] = (
-        ("district", d_labels, [(d.code, d.name) for d in districts]),
-        ("ward_2025", u_labels, [(u.code, u.name) for u in units]),
-    )
-    for level, labels, rows in levels:
-        geoms = _polygonise(labels, len(rows), lon_edges, lat_edges)
-        simplified = shapely.coverage_simplify(np.asarray(geoms, dtype=object), SIMPLIFY_DEG)
-        rounded = [_rounded(shapely.make_valid(g)) for g in simplified]
-        frame = gpd.GeoDataFrame(
-            {CODE: [c for c, _ in rows], NAME: [n for _, n in rows]}, geometry=rounded, crs=schema.CRS
-        )
-        frame[APPROXIMATE] = True
-        layers[level] = frame[[NAME, CODE, APPROXIMATE, "geometry"]]
-    return layers
+def _json_value(value: Any) -> Any:
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, np.bool_ | bool):
+        return bool(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating):
+        return float(value)
+    return value
 
 
-def build_boundaries(directory: str | os.PathLike[str] | None = None, *, force: bool = True) -> list[Path]:
-    """Derive and write both shipped layers; the same bytes on every run.
+def build_layers(source: str | os.PathLike[str] | None = None) -> dict[Level, gpd.GeoDataFrame]:
+    """Convert the real 2025 layer and derive the districts from it, without writing them.
+
+    Parameters
+    ----------
+    source
+        The real 2025 layer to convert (see `read_ward_source`); None: the shipped ``wards_2025.geojson``.
+    """
+    wards = read_ward_source(BOUNDARIES_DIR / FILES["ward_2025"] if source is None else source)
+    return {"district": derive_districts(wards), "ward_2025": wards}
+
+
+def build_boundaries(
+    directory: str | os.PathLike[str] | None = None,
+    *,
+    source: str | os.PathLike[str] | None = None,
+    force: bool = True,
+) -> list[Path]:
+    """Write both shipped layers: the real 2025 units converted, the districts derived; the same bytes on every run.
 
     Parameters
     ----------
     directory
         Where to write ``districts.geojson`` and ``wards_2025.geojson`` (default: `BOUNDARIES_DIR`).
+    source
+        The real 2025 layer to convert (default: the shipped ``wards_2025.geojson``, which converts to itself).
     force
         Replace existing files.
 
@@ -516,13 +665,12 @@ def build_boundaries(directory: str | os.PathLike[str] | None = None, *, force: 
     """
     target = Path(directory) if directory is not None else BOUNDARIES_DIR
     written = []
-    for level, frame in build_layers().items():
-        rows = [{NAME: n, CODE: c, APPROXIMATE: True} for n, c in zip(frame[NAME], frame[CODE], strict=True)]
-        text = _feature_collection(level, rows, list(frame.geometry))
+    for level, frame in build_layers(source).items():
+        text = _feature_collection(level, frame)
         path = target / FILES[level]
         with atomic_path(path, force=force) as tmp:
             tmp.write_text(text, encoding="utf-8")
-        logger.info("wrote %s (%d units, %d bytes)", path, len(rows), len(text.encode()))
+        logger.info("wrote %s (%d units, %d bytes)", path, len(frame), len(text.encode()))
         written.append(path)
     _shipped.cache_clear()
     return written
@@ -556,5 +704,36 @@ def accuracy_table(wards: gpd.GeoDataFrame | None = None) -> pd.DataFrame:
     table["centroid_inside"] = [
         bool(shapely.contains_xy(g, stated[n].lon, stated[n].lat))
         for n, g in zip(wards[NAME], wards.geometry, strict=True)
+    ]
+    return table
+
+
+def stated_district_areas() -> pd.DataFrame:
+    """The areas published for the 30 pre-2025 districts (``district_areas.csv``: `name`, `stated_km2`, `source`)."""
+    table = pd.read_csv(BOUNDARIES_DIR / DISTRICT_AREAS, dtype={"stated_km2": float}, keep_default_na=False)
+    table[NAME] = [admin.resolve_district(n).name for n in table[NAME]]
+    return table
+
+
+def district_accuracy_table(districts: gpd.GeoDataFrame | None = None) -> pd.DataFrame:
+    """Compare a district layer's areas with the published ones (`stated_district_areas`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per district: `name`, `stated_km2`, `area_km2` (UTM 48N), `error_pct` (signed),
+        `centroid_inside` (whether the district's stated centroid, from `vietnamadminunits`, falls in it).
+    """
+    districts = load_boundaries("district") if districts is None else districts
+    stated = stated_district_areas().set_index(NAME)["stated_km2"]
+    centre = {d.name: d for d in admin.districts()}
+    area = districts.to_crs(schema.CRS_PROJECTED).area.to_numpy() / 1e6
+    table = pd.DataFrame(
+        {NAME: districts[NAME].to_numpy(), "stated_km2": stated.reindex(districts[NAME]).to_numpy(), "area_km2": area}
+    )
+    table["error_pct"] = 100 * (table["area_km2"] - table["stated_km2"]) / table["stated_km2"]
+    table["centroid_inside"] = [
+        bool(shapely.contains_xy(g, centre[n].lon, centre[n].lat))
+        for n, g in zip(districts[NAME], districts.geometry, strict=True)
     ]
     return table

@@ -46,8 +46,9 @@ logger = logging.getLogger(__name__)
 DUPLICATE_NAME_METRES = 50.0
 """Two spaces of the same name (accents and case aside) closer than this are reported as a possible duplicate."""
 JOIN_WARNING_METRES = 300.0
-"""`join_problems` warns only beyond this distance: the shipped district layer is derived (see the README's
-accuracy figures), so a point a little over a derived edge is no evidence of a wrong position."""
+"""`join_problems` warns only beyond this distance: the shipped district layer is derived, the 2025 units' real
+edges are simplified by about 50 m and a street position is good to about 300 m (data/boundaries/README.md), so
+a point a little over an edge is no evidence of a wrong position or unit."""
 BBOX_TOLERANCE_DEG = 0.001
 MAX_LISTED = 20
 """A kind of warning lists at most this many features one by one; the rest are summed up in one line."""

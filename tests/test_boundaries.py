@@ -1,9 +1,10 @@
-"""Boundary layers: the shipped derived files, official files a planner brings, the spatial join."""
+"""Boundary layers: the shipped real 2025 units and derived districts, official files a planner brings, the join."""
 
 from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 
 import geopandas as gpd
 import numpy as np
@@ -44,6 +45,16 @@ def lonlat(dx: float, dy: float) -> tuple[float, float]:
 # ------------------------------------------------------------------------------------------ the shipped layers
 
 
+@pytest.fixture(scope="module")
+def wards_proj():
+    return load_boundaries("ward_2025").to_crs("EPSG:32648")
+
+
+@pytest.fixture(scope="module")
+def districts_proj():
+    return load_boundaries("district").to_crs("EPSG:32648")
+
+
 @pytest.mark.parametrize(("level", "units"), [("district", admin.districts()), ("ward_2025", admin.units_2025())])
 def test_shipped_layer_has_every_unit_in_code_order(level, units):
     layer = load_boundaries(level)
@@ -51,18 +62,62 @@ def test_shipped_layer_has_every_unit_in_code_order(level, units):
     assert list(layer["name"]) == [u.name for u in units]
     assert list(layer["code"]) == [u.code for u in units]
     assert layer.crs.to_epsg() == 4326
-    assert layer["approximate"].all()
     assert set(layer.geom_type) <= {"Polygon", "MultiPolygon"}
     assert layer.is_valid.all() and not layer.is_empty.any()
 
 
-@pytest.mark.parametrize("level", ["district", "ward_2025"])
-def test_shipped_units_do_not_overlap_and_cover_the_same_outline(level):
-    layer = load_boundaries(level).to_crs("EPSG:32648")
-    union = shapely.union_all(layer.geometry.to_numpy())
-    assert layer.area.sum() == pytest.approx(union.area, rel=1e-4)  # no overlaps
-    other = load_boundaries("ward_2025" if level == "district" else "district").to_crs("EPSG:32648")
-    assert shapely.union_all(other.geometry.to_numpy()).symmetric_difference(union).area < 1e-4 * union.area
+def test_the_ward_layer_is_real_and_the_district_layer_derived():
+    assert not boundaries.is_approximate(load_boundaries("ward_2025"))
+    assert not load_boundaries("ward_2025")["approximate"].any()
+    assert boundaries.is_approximate(load_boundaries("district"))
+    assert load_boundaries("district")["approximate"].all()
+
+
+def test_every_ward_polygon_name_resolves_to_one_unit_exactly_once():
+    data = json.loads((boundaries.BOUNDARIES_DIR / "wards_2025.geojson").read_text(encoding="utf-8"))
+    resolved = Counter(admin.resolve_ward_2025(f["properties"]["name"]).name for f in data["features"])
+    assert set(resolved) == {u.name for u in admin.units_2025()}
+    assert set(resolved.values()) == {1}
+    by_code = {u.code: u.name for u in admin.units_2025()}
+    assert all(by_code[f["properties"]["code"]] == f["properties"]["name"] for f in data["features"])
+
+
+def test_ward_polygons_overlap_as_little_as_their_source(wards_proj):
+    union = shapely.union_all(wards_proj.geometry.to_numpy())
+    overlap = wards_proj.area.sum() - union.area
+    assert 0 <= overlap < 0.0015 * union.area  # the source's simplification: 3.4 km² of 3,353 (0.1 %)
+
+
+def test_districts_tile_the_wards_union(wards_proj, districts_proj):
+    wards = shapely.union_all(wards_proj.geometry.to_numpy())
+    districts = shapely.union_all(districts_proj.geometry.to_numpy())
+    assert districts_proj.area.sum() == pytest.approx(districts.area, rel=1e-4)  # no overlaps between districts
+    assert districts.symmetric_difference(wards).area < 0.005 * wards.area  # the wards' slivers of gap, filled
+    assert wards.difference(districts).area < 1e-5 * wards.area  # no ward ground left out (1 m snapping aside)
+
+
+def test_each_district_lies_in_the_units_its_old_wards_went_into(wards_proj, districts_proj):
+    outside = {}
+    for name, geom in zip(districts_proj["name"], districts_proj.geometry, strict=True):
+        allowed = wards_proj[wards_proj["name"].isin(admin.units_2025_of_district(name))]
+        outside[name] = geom.difference(shapely.union_all(allowed.geometry.to_numpy())).area
+    # only the slivers of gap between the units' simplified edges, filled from the neighbours
+    assert sum(outside.values()) < 0.001 * districts_proj.area.sum()
+    assert all(outside[n] < 0.01 * a for n, a in zip(districts_proj["name"], districts_proj.area, strict=True))
+
+
+def test_a_unit_of_one_district_goes_whole_to_it(wards_proj, districts_proj):
+    by_unit = boundaries.old_wards_by_unit()
+    district = districts_proj.set_index("name").geometry
+    ward = wards_proj.set_index("name").geometry
+    whole = {u: {w.district for w in by_unit[u]} for u in ward.index}
+    whole = {u: d.pop() for u, d in whole.items() if len(d) == 1}
+    assert len(whole) == 126 - 64  # 64 units took in wards of several districts
+    for unit, name in whole.items():
+        missing = ward[unit].difference(district[name]).area
+        # all of it but what it overlaps with a neighbour (the source's 0.1 %), which goes to one of the two
+        overlapped = ward[unit].intersection(shapely.union_all(ward.drop(unit).to_numpy())).area
+        assert missing <= overlapped + 1e-4 * ward[unit].area, unit
 
 
 def test_each_old_ward_centroid_lies_in_its_district():
@@ -71,19 +126,81 @@ def test_each_old_ward_centroid_lies_in_its_district():
     assert wrong == []
 
 
-def test_shipped_files_say_they_are_approximate_and_stay_small():
-    for name in boundaries.FILES.values():
+def test_old_ward_centroids_lie_in_the_units_they_went_into():
+    """524 of 526; the two others lie in a neighbouring unit of the same district (README, Accuracy)."""
+    layer = load_boundaries("ward_2025")
+    tree = shapely.STRtree(layer.geometry.to_numpy())
+    outside = []
+    for w in admin.old_wards():
+        holding = {layer["name"].iloc[i] for i in tree.query(Point(w.lon, w.lat), predicate="intersects")}
+        if not holding & {u.name for u in admin.units_2025_for_old_ward(w)}:
+            outside.append((w.name, w.district, *sorted(holding)))
+            assert holding <= admin.units_2025_of_district(w.district)
+    assert outside == [
+        ("Xã Cổ Bi", "Huyện Gia Lâm", "Xã Thuận An"),
+        ("Xã Văn Phú", "Huyện Thường Tín", "Xã Hồng Vân"),
+    ]
+
+
+def test_shipped_files_say_what_they_are_and_stay_small():
+    for level, name in boundaries.FILES.items():
         path = boundaries.BOUNDARIES_DIR / name
         data = json.loads(path.read_text(encoding="utf-8"))
-        assert data["metadata"]["approximate"] is True
-        assert "not legal boundaries" in data["metadata"]["note"]
-        assert all(f["properties"]["approximate"] is True for f in data["features"])
+        approximate = level == "district"
+        assert data["metadata"]["approximate"] is approximate
+        assert all(f["properties"]["approximate"] is approximate for f in data["features"])
         assert path.stat().st_size < 2_000_000
         coords = re.findall(r"-?\d+\.\d+", json.dumps([f["geometry"] for f in data["features"]]))
         assert max(len(c.split(".")[1]) for c in coords) <= 5
+    districts = json.loads((boundaries.BOUNDARIES_DIR / "districts.geojson").read_text(encoding="utf-8"))
+    assert "not legal boundaries" in districts["metadata"]["note"]
+    wards = json.loads((boundaries.BOUNDARIES_DIR / "wards_2025.geojson").read_text(encoding="utf-8"))
+    source = wards["metadata"]["source"]
+    assert source["commit"] == "dc6095c45a49279d6c24f4de6cf00f4b2b04a90d"
+    assert source["file"] == "public/wards/01.json" and "lamngockhuong/vietnam-3d-map" in source["repository"]
+    assert "MIT" in wards["metadata"]["licence"]
+    stated = {u.name: u.area_km2 for u in admin.units_2025()}
+    assert all(
+        abs(f["properties"]["area_km2_stated"] - stated[f["properties"]["name"]]) < 0.25 for f in wards["features"]
+    )
+    assert all(f["properties"]["population"] > 0 for f in wards["features"])
 
 
-def test_readme_accuracy_figures_match_the_shipped_layer():
+def test_the_ward_layer_carries_its_licence_notice():
+    notice = (boundaries.BOUNDARIES_DIR / "LICENSE-vietnam-3d-map.txt").read_text(encoding="utf-8")
+    assert notice.startswith("MIT License") and "Copyright (c) 2025 Lam Ngoc Khuong" in notice
+    readme = (ROOT / "data" / "boundaries" / "README.md").read_text(encoding="utf-8")
+    for fact in (
+        "lamngockhuong/vietnam-3d-map",
+        "dc6095c45a49279d6c24f4de6cf00f4b2b04a90d",
+        "public/wards/01.json",
+        "LICENSE-vietnam-3d-map.txt",
+        "MIT",
+    ):
+        assert fact in readme, fact
+
+
+def test_build_writes_the_shipped_files_byte_for_byte(tmp_path):
+    written = boundaries.build_boundaries(tmp_path)
+    assert sorted(p.name for p in written) == sorted(boundaries.FILES.values())
+    for name in boundaries.FILES.values():
+        assert (tmp_path / name).read_bytes() == (boundaries.BOUNDARIES_DIR / name).read_bytes(), name
+
+
+def test_read_ward_source_refuses_a_wrong_name_or_a_missing_unit(tmp_path):
+    data = json.loads((boundaries.BOUNDARIES_DIR / "wards_2025.geojson").read_text(encoding="utf-8"))
+    data["features"][0]["properties"]["name"] = "Ngọc Hà"  # code 00004 is Phường Ba Đình
+    del data["features"][5]
+    path = tmp_path / "wards.geojson"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(DataError) as info:
+        boundaries.read_ward_source(path)
+    message = str(info.value)
+    assert "name 'Ngọc Hà' is not the unit of code 00004 (Phường Ba Đình)" in message
+    assert "misses 1 of the 126 units" in message and str(path) in message
+
+
+def test_readme_accuracy_figures_match_the_shipped_layers():
     table = boundaries.accuracy_table()
     error = table["error_pct"].abs()
     worst = table.loc[error.idxmax()]
@@ -92,6 +209,19 @@ def test_readme_accuracy_figures_match_the_shipped_layer():
         assert f"median absolute error {error.median():.1f} %" in text, readme
         assert f"mean absolute error {error.mean():.1f} %" in text, readme
         assert f"{worst['name']} (+{worst['error_pct']:.0f} %)" in text or f"| {worst['name']} |" in text, readme
+    districts = boundaries.district_accuracy_table()
+    error = districts["error_pct"].abs()
+    text = " ".join((ROOT / "data" / "boundaries" / "README.md").read_text(encoding="utf-8").split())
+    assert f"districts: median absolute error {error.median():.1f} %, mean {error.mean():.1f} %" in text
+    for row in districts.itertuples():
+        assert f"| {row.name} | {row.stated_km2:.2f} | {row.area_km2:.2f} | {row.error_pct:+.1f} % |" in text, row.name
+
+
+def test_stated_district_areas_are_sourced_and_add_up_to_the_city():
+    table = boundaries.stated_district_areas()
+    assert sorted(table["name"]) == sorted(d.name for d in admin.districts())
+    assert table["source"].str.match(r"https://").all()
+    assert table["stated_km2"].sum() == pytest.approx(3359.82, rel=0.02)  # the city's stated area
 
 
 def test_derived_areas_agree_with_geodesic_areas():
@@ -129,11 +259,13 @@ def test_official_file_in_any_crs_is_matched_by_name(tmp_path, driver):
     )
 
 
-def test_a_copy_of_the_shipped_file_stays_approximate(tmp_path):
-    copy = tmp_path / "copy.geojson"
-    copy.write_bytes((boundaries.BOUNDARIES_DIR / "wards_2025.geojson").read_bytes())
-    layer = load_boundaries("ward_2025", copy)
-    assert layer["approximate"].all() and len(layer) == 126
+def test_a_copy_of_a_shipped_file_says_what_the_original_says(tmp_path):
+    for level, name in boundaries.FILES.items():
+        copy = tmp_path / name
+        copy.write_bytes((boundaries.BOUNDARIES_DIR / name).read_bytes())
+        layer = load_boundaries(level, copy)
+        assert boundaries.is_approximate(layer) is (level == "district")
+        assert len(layer) == {"district": 30, "ward_2025": 126}[level]
 
 
 def test_official_file_with_a_unit_in_two_features_is_dissolved(tmp_path):
