@@ -32,6 +32,7 @@ import creative_map
 from creative_map import Dataset, Selection, export, i18n, schema, types
 from creative_map.boundaries import load_boundaries
 from creative_map.export import vector
+from creative_map.export.registry import REGISTRY
 from creative_map.query import Filter, filter_spaces
 
 from .conftest import collection, make_space, old_gallery, puppet_theatre
@@ -526,8 +527,8 @@ def test_print_map_adds_an_inset_where_many_spaces_crowd(boundaries, write_json,
 
 def test_bundle_holds_every_format_and_a_bilingual_readme(dataset, boundaries, tmp_path, monkeypatch):
     html = "<!DOCTYPE html><html><body>map</body></html>"
-    fake = dataclasses.replace(export.REGISTRY["html"], writer=lambda s, p, o: p.write_text(html, encoding="utf-8"))
-    monkeypatch.setitem(export.REGISTRY, "html", fake)  # the bundle writes what the registry holds
+    fake = dataclasses.replace(REGISTRY["html"], writer=lambda s, p, o: p.write_text(html, encoding="utf-8"))
+    monkeypatch.setitem(REGISTRY, "html", fake)  # the bundle writes what the registry holds
     flt = Filter(districts=("hoan kiem",), categories=("art_space", "other", "museum"))
     path = run_export(dataset, "bundle", tmp_path / "bundle.zip", flt=flt, boundaries=boundaries, page="A3")
     with zipfile.ZipFile(path) as zf:
@@ -582,7 +583,7 @@ def test_readme_is_the_template_filled_in_both_languages(dataset, tmp_path):
     assert "(dữ liệu kiểm tra lần cuối ngày 2026-11-27)" in vi and "(entries last checked on 2026-11-27)" in en
     assert "Bộ lọc: tất cả không gian" in vi and "Filter: all spaces" in en
     for lang, part in (("vi", vi), ("en", en)):
-        for fmt in export.REGISTRY.values():
+        for fmt in REGISTRY.values():
             if fmt.member is not None:
                 line = f"  {fmt.member.name.format(page='A3')}: {i18n.t(fmt.member.label_key, lang)}"
                 assert line in part, line
@@ -598,7 +599,7 @@ def test_failure_leaves_no_file(dataset, tmp_path, monkeypatch, fmt):
         p.write_bytes(b"half")
         raise OSError("disk full")
 
-    monkeypatch.setitem(export.REGISTRY, fmt, dataclasses.replace(export.REGISTRY[fmt], writer=half_then_fail))
+    monkeypatch.setitem(REGISTRY, fmt, dataclasses.replace(REGISTRY[fmt], writer=half_then_fail))
     with pytest.raises(OSError, match="disk full"):
         run_export(dataset, fmt, tmp_path / f"out{export.SUFFIXES[fmt]}")
     assert list(tmp_path.iterdir()) == []
@@ -695,7 +696,7 @@ def test_download_for_the_app_holds_what_the_filter_selects(dataset):
 
 
 def test_download_names_and_media_types_cover_every_format():
-    assert set(export.MIME_TYPES) == set(export.FORMATS) == set(export.REGISTRY) == set(export.SUFFIXES)
+    assert set(export.MIME_TYPES) == set(export.FORMATS) == set(REGISTRY) == set(export.SUFFIXES)
     names = {fmt: export.file_name(fmt, page="A3") for fmt in export.FORMATS}
     assert names["pdf"] == "creative_map_A3.pdf" and names["shp"] == "creative_map_shp.zip"
     assert names["bundle"] == "creative_map_bundle.zip" and names["geojson"] == "creative_map.geojson"
@@ -718,15 +719,15 @@ def test_describe_filter_in_both_languages():
 
 
 def test_the_registry_has_one_entry_per_format_in_the_shared_order():
-    assert tuple(export.REGISTRY) == types.FORMATS == export.FORMATS
-    for name, fmt in export.REGISTRY.items():
+    assert tuple(REGISTRY) == types.FORMATS == export.FORMATS
+    for name, fmt in REGISTRY.items():
         assert fmt.name == name
         assert fmt.suffix.startswith(".") and "/" in fmt.mime
         assert callable(fmt.writer)
 
 
 def test_every_format_but_the_bundle_is_a_bundle_member_with_a_readme_line():
-    members = {name: fmt.member for name, fmt in export.REGISTRY.items() if fmt.member is not None}
+    members = {name: fmt.member for name, fmt in REGISTRY.items() if fmt.member is not None}
     assert set(members) == set(types.FORMATS) - {"bundle"}
     files = [m.name.format(page="A4") for m in members.values()]
     assert len(set(files)) == len(files)

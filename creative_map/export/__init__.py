@@ -29,7 +29,7 @@ from creative_map.atomic import atomic_path
 from creative_map.boundaries import load_boundaries
 from creative_map.dataset import Selection
 from creative_map.errors import DataError
-from creative_map.export._common import BundleMember, ExportFormat, ExportOptions, today
+from creative_map.export._common import ExportFormat, ExportOptions, today
 from creative_map.export.registry import REGISTRY
 from creative_map.i18n import describe_filter
 from creative_map.types import LANGS, LEVELS, PAGES, Format, Lang, Level, Page
@@ -37,12 +37,8 @@ from creative_map.types import LANGS, LEVELS, PAGES, Format, Lang, Level, Page
 __all__ = [
     "FORMATS",
     "MIME_TYPES",
-    "REGISTRY",
     "SUFFIXES",
-    "BundleMember",
     "Download",
-    "ExportFormat",
-    "ExportOptions",
     "download",
     "export",
     "file_name",
