@@ -147,6 +147,7 @@ def test_geojson_rfc7946_read_back_with_json_and_shapely(dataset, spaces, tmp_pa
     data = json.loads(path.read_bytes().decode("utf-8"))
     assert data["type"] == "FeatureCollection"
     assert "crs" not in data
+    assert set(data) == {"type", "features"}  # no foreign members (GDAL would add "name" unless told not to)
     ids = [f["properties"]["id"] for f in data["features"]]
     assert ids == expected_ids(dataset, flt)
     for feature in data["features"]:
@@ -182,6 +183,21 @@ def test_geojson_text_that_looks_like_json_stays_text(write_json, tmp_path):
     assert props["sources"] == ["https://x.org/[1]"]
     assert props["opening_hours"] == "" and props["website"] == ""  # missing texts are empty strings
     assert feature["id"] == "ho-hoan-kiem"
+
+
+def test_geojson_rings_are_wound_as_rfc7946_says(write_json, tmp_path):
+    # An area with a courtyard, both rings wound the wrong way: exterior clockwise, hole counter-clockwise.
+    outer = [[105.8527, 21.0270], [105.8527, 21.0260], [105.8537, 21.0260], [105.8537, 21.0270], [105.8527, 21.0270]]
+    hole = [[105.8530, 21.0263], [105.8534, 21.0263], [105.8534, 21.0267], [105.8530, 21.0267], [105.8530, 21.0263]]
+    area = make_space(id="san-trong", category="public_space", plan_item="")
+    assert not shapely.LinearRing(outer[::-1]).is_ccw and shapely.LinearRing(hole).is_ccw
+    area["geometry"] = {"type": "Polygon", "coordinates": [outer[::-1], hole]}
+    selection = creative_map.select(creative_map.load(write_json(collection(area))))
+    path = export.export(selection, "geojson", tmp_path / "out.geojson", date=DATE)
+    (feature,) = json.loads(path.read_bytes())["features"]
+    polygon = shape(feature["geometry"])
+    assert polygon.exterior.is_ccw and not polygon.interiors[0].is_ccw
+    assert polygon.equals(selection.spaces.geometry.iloc[0])
 
 
 # --- CSV ----------------------------------------------------------------------------------------------------
