@@ -1,9 +1,9 @@
 """Benchmark: every export format at 1,000 and 10,000 synthetic spaces (and the shipped data).
 
 Run on purpose (not a test): ``.venv/bin/python benchmarks/bench_export.py [N ...]``. Prints a Markdown table
-to paste under "Export" in benchmarks/RESULTS.md: wall-clock seconds of `creative_map.export.export` (filter
-included, loading not) and the size of the file, each format once (the exports are seconds long; the machine
-is shared, so expect some noise).
+to paste under "Export" in benchmarks/RESULTS.md: wall-clock seconds of `creative_map.export.export` (the
+selection made once beforehand, as the app and the CLI do; loading not timed) and the size of the file, each
+format once (the exports are seconds long; the machine is shared, so expect some noise).
 """
 
 from __future__ import annotations
@@ -20,27 +20,26 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import creative_map
 from benchmarks.synthetic import write_synthetic
-from creative_map import export, io
+from creative_map import export, io, types
 from creative_map.boundaries import load_boundaries
 
 DATE = dt.date(2026, 11, 27)
 
 
 def run(label: str, path: Path, formats: list[str]) -> list[str]:
-    spaces = io.load_spaces(path)
-    events_path = io.events_path_for(path)
-    events = io.load_events(events_path, spaces=spaces) if events_path.exists() else None
-    boundaries = {level: load_boundaries(level) for level in export.LEVELS}
+    selection = creative_map.select(creative_map.load(path))
+    boundaries = {level: load_boundaries(level) for level in types.LEVELS}
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for fmt in formats:
             out = Path(tmp) / f"out{export.SUFFIXES[fmt]}"
             start = time.perf_counter()
-            export.export(spaces, fmt, out, events=events, boundaries=boundaries, date=DATE, force=True)
+            export.export(selection, fmt, out, boundaries=boundaries, date=DATE, force=True)
             seconds = time.perf_counter() - start
             size = out.stat().st_size
-            rows.append(f"| {label} | {fmt} | {seconds:.2f} | {size / 1e6:.2f} | {size / len(spaces):,.0f} |")
+            rows.append(f"| {label} | {fmt} | {seconds:.2f} | {size / 1e6:.2f} | {size / len(selection):,.0f} |")
             print(rows[-1], flush=True)
     return rows
 
@@ -55,9 +54,9 @@ def main() -> None:
     print(f"python {platform.python_version()}, {platform.machine()}")
     print("| spaces | format | seconds | MB | bytes per space |")
     print("|---|---|---|---|---|")
-    shipped = io.DEFAULT_DATA
+    shipped = io.data_path()
     if shipped.exists():
-        run(f"{len(io.load_spaces(shipped))} (shipped)", shipped, formats)
+        run(f"{creative_map.load(shipped).total} (shipped)", shipped, formats)
     for n in args.sizes:
         with tempfile.TemporaryDirectory() as tmp:
             run(f"{n:,}", write_synthetic(Path(tmp) / "spaces.geojson", n), formats)

@@ -181,6 +181,96 @@ TEXTS: Final[dict[str, Label]] = {
     "filter_plan_items": Label("Mục Kế hoạch 161", "Plan 161 item"),
     "filter_search": Label("Tìm theo tên", "Name search"),
     "filter_events": Label("Có sự kiện trong khoảng", "Hosting an event between"),
+    # Exports and the print map
+    "export_title": Label("Mạng lưới không gian sáng tạo Hà Nội", "Hanoi creative-space network"),
+    "export_source": Label("Bản đồ mạng lưới không gian sáng tạo Hà Nội", "Hanoi creative-space network map"),
+    "readme_what": Label(
+        "Nội dung: {spaces} không gian sáng tạo{of_total} và {events} sự kiện "
+        "của mạng lưới không gian sáng tạo Hà Nội\n"
+        "(Hà Nội – Thành phố Sáng tạo UNESCO lĩnh vực Thiết kế), theo mục 3.1.2.e Kế hoạch 161/KH-UBND ngày 31/5/2023.",
+        "What: {spaces} creative spaces{of_total} and {events} events "
+        "of Hanoi's creative-space network (Hanoi is a UNESCO\n"
+        "Creative City of Design), for item 3.1.2.e of the city's plan 161/KH-UBND of 31 May 2023.",
+    ),
+    "readme_of_total": Label(" trên tổng số {total}", " of {total}"),
+    "readme_exported": Label("Ngày xuất: {date}{verified}", "Exported: {date}{verified}"),
+    "readme_verified": Label(" (dữ liệu kiểm tra lần cuối {span})", " (entries last checked {span})"),
+    "readme_verified_between": Label("từ {first} đến {last}", "between {first} and {last}"),
+    "readme_verified_on": Label("ngày {day}", "on {day}"),
+    "readme_filter": Label("Bộ lọc: {filter}", "Filter: {filter}"),
+    "readme_source": Label(
+        "Nguồn: {source}; nguồn của từng không gian ở trường `sources`.",
+        "Source: {source}; each space's own sources are in its `sources` field.",
+    ),
+    "readme_licence": Label(
+        "Giấy phép: dữ liệu {licence} ({url}) — ghi nguồn khi dùng lại.",
+        "Licence: data {licence} ({url}) — credit the source when reusing.",
+    ),
+    "readme_crs": Label(
+        "Hệ tọa độ: WGS 84 (EPSG:4326), kinh độ/vĩ độ; diện tích và khoảng cách trong thống kê đo theo UTM 48N\n"
+        "(EPSG:32648).",
+        "CRS: WGS 84 (EPSG:4326), longitude/latitude; areas and distances in the statistics are measured in UTM 48N\n"
+        "(EPSG:32648).",
+    ),
+    "readme_boundaries_approximate": Label(
+        "Ranh giới: ranh giới quận/huyện và phường/xã là GẦN ĐÚNG, suy ra từ tâm và khung bao của các phường/xã;\n"
+        "không phải ranh giới pháp lý.",
+        "Boundaries: the district and ward boundaries are APPROXIMATE, derived from the wards' centres and bounding\n"
+        "boxes; they are not legal boundaries.",
+    ),
+    "readme_boundaries_supplied": Label(
+        "Ranh giới: ranh giới do người dùng cung cấp.", "Boundaries: unit boundaries supplied by the user."
+    ),
+    "readme_positions": Label(
+        "Vị trí: trường `position_precision` cho biết độ chính xác "
+        "(exact ~50 m, street ~300 m, ward: chỉ tâm phường/xã).",
+        "Positions: the `position_precision` field says how precise each is (exact ~50 m, street ~300 m,\n"
+        "ward: the ward's centre only).",
+    ),
+    "readme_files": Label("Các tệp:", "Files:"),
+    "readme_file_geojson": Label("các không gian, GeoJSON (RFC 7946)", "the spaces, GeoJSON (RFC 7946)"),
+    "readme_file_csv": Label(
+        "bảng tính: một dòng mỗi không gian, lat/lon và WKT", "spreadsheet: one row per space, lat/lon and WKT"
+    ),
+    "readme_file_kml": Label(
+        "Google Earth: thư mục và kiểu theo loại", "Google Earth: a folder and style per category"
+    ),
+    "readme_file_kmz": Label("như trên, nén (KMZ)", "the same, zipped (KMZ)"),
+    "readme_file_gpkg": Label(
+        "GeoPackage: lớp spaces, events, districts, wards_2025 (kèm thống kê theo đơn vị)",
+        "GeoPackage: layers spaces, events, districts, wards_2025 (with statistics per unit)",
+    ),
+    "readme_file_shp": Label(
+        "Shapefile: một tệp mỗi loại hình học, UTF-8 (.cpg); fields.csv giải nghĩa tên trường rút gọn",
+        "Shapefile: one per geometry type, UTF-8 (.cpg); fields.csv explains the shortened field names",
+    ),
+    "readme_file_html": Label(
+        "bản đồ mở được không cần mạng (mở bằng trình duyệt)",
+        "a map that opens with no network (open it in a browser)",
+    ),
+    "readme_file_png": Label("bản đồ in, PNG", "print map, PNG"),
+    "readme_file_pdf": Label("bản đồ in, PDF", "print map, PDF"),
+    "print_spaces": Label("không gian", "spaces"),
+    "print_district": Label("Ranh giới quận/huyện (trước 2025)", "District boundary (pre-2025)"),
+    "print_ward": Label("Phường/xã (từ 1/7/2025)", "Ward or commune (since 1 July 2025)"),
+    "print_closed": Label("Đã đóng cửa (rỗng)", "Closed (hollow)"),
+    "print_planned": Label("Đang quy hoạch (viền đứt)", "Planned (dashed edge)"),
+    "print_imprecise": Label("Vị trí gần đúng (nhạt)", "Approximate position (faded)"),
+    "print_index": Label("Danh mục", "Index"),
+    "print_inset": Label("Khu trung tâm (khung đen trên bản đồ)", "City centre (black frame on the map)"),
+    "print_date": Label("Ngày xuất", "Exported"),
+    "print_source": Label("Nguồn", "Source"),
+    "print_licence": Label("Dữ liệu", "Data"),
+    "print_approximate": Label(
+        "Ranh giới đơn vị hành chính là gần đúng, không phải ranh giới pháp lý.",
+        "Unit boundaries are approximate, not legal boundaries.",
+    ),
+    "print_crs": Label(
+        "Hệ tọa độ: WGS 84 (EPSG:4326); vẽ theo UTM 48N (EPSG:32648)",
+        "CRS: WGS 84 (EPSG:4326); drawn in UTM 48N (EPSG:32648)",
+    ),
+    "print_north": Label("B", "N"),
+    "print_none": Label("Bộ lọc không chọn không gian nào.", "The filter selects no space."),
 }
 
 

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import re
 from pathlib import Path
 
-import geopandas as gpd
 import pytest
 
-from creative_map import export, io, schema
+import creative_map
+from creative_map import Dataset, export, schema
 from creative_map.query import Filter, filter_spaces
 
 from .conftest import collection, make_space, old_gallery, puppet_theatre
@@ -21,9 +22,7 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
-def spaces(tmp_path_factory: pytest.TempPathFactory) -> gpd.GeoDataFrame:
-    import json
-
+def dataset(tmp_path_factory: pytest.TempPathFactory) -> Dataset:
     folder = tmp_path_factory.mktemp("data")
     features = [
         make_space(),
@@ -50,7 +49,7 @@ def spaces(tmp_path_factory: pytest.TempPathFactory) -> gpd.GeoDataFrame:
     ]
     path = folder / "spaces.geojson"
     path.write_text(json.dumps(collection(*features), ensure_ascii=False), encoding="utf-8")
-    return io.load_spaces(path)
+    return creative_map.load(path)
 
 
 def open_offline(browser, path: Path):
@@ -93,19 +92,21 @@ def drawn_spaces(page, expected: int) -> int:
     [(None, "vi"), (Filter(districts=("hoan kiem",)), "en"), (Filter(categories=("museum", "heritage")), "vi")],
     ids=["all-vi", "hoan-kiem-en", "two-categories"],
 )
-def test_html_draws_the_filtered_spaces_with_no_network(spaces, browser, tmp_path, flt, lang):
+def test_html_draws_the_filtered_spaces_with_no_network(dataset, browser, tmp_path, flt, lang):
     from playwright.sync_api import expect
 
-    path = export.export(spaces, "html", tmp_path / "map.html", flt=flt, lang=lang, date=dt.date(2026, 11, 27))
+    selection = creative_map.select(dataset, flt)
+    path = export.export(selection, "html", tmp_path / "map.html", lang=lang, date=dt.date(2026, 11, 27))
     text = path.read_text(encoding="utf-8")
     assert not re.search(r"<script[^>]+src=|<link[^>]+stylesheet", text)  # scripts and styles inlined
     page, left = open_offline(browser, path)
     try:
         assert page.evaluate("typeof L") == "object"  # Leaflet came from the file itself
-        expected = len(filter_spaces(spaces, flt))
+        expected = len(filter_spaces(dataset.spaces, flt))
         assert drawn_spaces(page, expected) == expected
         expect(page.locator(".leaflet-control-layers")).to_have_count(1)  # layer switch
-        legend = next(c for c in schema.CATEGORIES.values() if c.id in set(filter_spaces(spaces, flt)["category"]))
+        shown = set(filter_spaces(dataset.spaces, flt)[schema.CATEGORY])
+        legend = next(c for c in schema.CATEGORIES.values() if c.id in shown)
         expect(page.get_by_text(legend.label.get(lang), exact=False).first).to_be_visible()
         # Only basemap tiles tried to leave (and were blocked): no script, style or font from elsewhere.
         assert {kind for kind, _ in left} <= {"image"}
@@ -113,11 +114,11 @@ def test_html_draws_the_filtered_spaces_with_no_network(spaces, browser, tmp_pat
         page.close()
 
 
-def test_html_popup_shows_escaped_vietnamese(spaces, browser, tmp_path):
+def test_html_popup_shows_escaped_vietnamese(dataset, browser, tmp_path):
     from playwright.sync_api import expect
 
-    flt = Filter(categories=("other",))
-    path = export.export(spaces, "html", tmp_path / "map.html", flt=flt, date=dt.date(2026, 11, 27))
+    selection = creative_map.select(dataset, Filter(categories=("other",)))
+    path = export.export(selection, "html", tmp_path / "map.html", date=dt.date(2026, 11, 27))
     page, _ = open_offline(browser, path)
     try:
         marker = page.locator(".leaflet-marker-icon:not(.marker-cluster)")

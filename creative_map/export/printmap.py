@@ -7,7 +7,10 @@ title, what the filter selected, legend with counts, a numbered index of the spa
 the data source, the licence and, when the boundaries are the shipped ones, that they are approximate.
 
 Drawn with matplotlib's object API (no pyplot state), so it is safe in a server and gives the same bytes for
-the same input (PDF creation date left out; the date shown is the one passed in).
+the same input (PDF creation date left out; the date shown is the one passed in). Every text on the page is in
+`creative_map.i18n.TEXTS` (keys ``print_*``; the title, source and licence are the exports' own).
+
+`render_print_map` draws any frame of spaces; `write_png` and `write_pdf` are the export's writers.
 """
 
 from __future__ import annotations
@@ -34,49 +37,24 @@ from matplotlib.patches import Patch, Rectangle
 from pyproj import CRS, Proj
 from shapely.geometry import box
 
-from creative_map import schema
+from creative_map import admin, schema
+from creative_map.boundaries import is_approximate
+from creative_map.dataset import Selection
+from creative_map.export._common import LICENCE, ExportOptions, source_citation
+from creative_map.i18n import describe_filter, t
 from creative_map.text import fold
+from creative_map.types import LEVELS, PAGES, Lang, Level, Page
 
-__all__ = ["PAGES", "render_print_map"]
+__all__ = ["PAGE_SIZES_MM", "render_print_map", "write_pdf", "write_png"]
 
 logger = logging.getLogger(__name__)
 
-Lang = Literal["vi", "en"]
-
 MM_PER_INCH: Final = 25.4
-PAGES: Final[dict[str, tuple[float, float]]] = {"A4": (297.0, 210.0), "A3": (420.0, 297.0)}
+PAGE_SIZES_MM: Final[dict[Page, tuple[float, float]]] = {"A4": (297.0, 210.0), "A3": (420.0, 297.0)}
 """Landscape paper sizes in millimetres (width, height)."""
 PNG_DPI: Final = 200
 MIN_SPAN_M: Final = 3000.0
 """The map shows at least this many metres across, so one space is not drawn alone on a blank page."""
-
-_TEXT: Final[dict[str, schema.Label]] = {
-    "title": schema.Label("Mạng lưới không gian sáng tạo Hà Nội", "Hanoi creative-space network"),
-    "spaces": schema.Label("không gian", "spaces"),
-    "legend": schema.Label("Chú giải", "Legend"),
-    "district": schema.Label("Ranh giới quận/huyện (trước 2025)", "District boundary (pre-2025)"),
-    "ward": schema.Label("Phường/xã (từ 1/7/2025)", "Ward or commune (since 1 July 2025)"),
-    "closed": schema.Label("Đã đóng cửa (rỗng)", "Closed (hollow)"),
-    "planned": schema.Label("Đang quy hoạch (viền đứt)", "Planned (dashed edge)"),
-    "imprecise": schema.Label("Vị trí gần đúng (nhạt)", "Approximate position (faded)"),
-    "index": schema.Label("Danh mục", "Index"),
-    "inset": schema.Label("Khu trung tâm (khung đen trên bản đồ)", "City centre (black frame on the map)"),
-    "date": schema.Label("Ngày xuất", "Exported"),
-    "source": schema.Label("Nguồn", "Source"),
-    "licence": schema.Label("Dữ liệu", "Data"),
-    "approximate": schema.Label(
-        "Ranh giới đơn vị hành chính là gần đúng, không phải ranh giới pháp lý.",
-        "Unit boundaries are approximate, not legal boundaries.",
-    ),
-    "crs": schema.Label(
-        "Hệ tọa độ: WGS 84 (EPSG:4326); vẽ theo UTM 48N (EPSG:32648)",
-        "CRS: WGS 84 (EPSG:4326); drawn in UTM 48N (EPSG:32648)",
-    ),
-    "north": schema.Label("B", "N"),
-    "none": schema.Label("Bộ lọc không chọn không gian nào.", "The filter selects no space."),
-}
-SOURCE: Final = "creative_map, data/spaces.geojson"
-LICENCE: Final = "CC BY 4.0"
 
 _BASE_FILL: Final = "#f3efe6"
 _BASE_EDGE: Final = "#ffffff"
@@ -85,7 +63,8 @@ _LABEL_COLOUR: Final = "#5a5a5a"
 
 
 def _t(key: str, lang: Lang) -> str:
-    return _TEXT[key].get(lang)
+    """Return the print map's text `key` (``print_<key>`` in the catalogue) in `lang`."""
+    return t(f"print_{key}", lang)
 
 
 def _nice_length(span_m: float) -> float:
@@ -111,7 +90,7 @@ def _extent(spaces_proj: gpd.GeoSeries, base_proj: gpd.GeoSeries, aspect: float)
 
 
 def _draw_base(
-    ax: Axes, boundaries: Mapping[str, gpd.GeoDataFrame], view: Any, *, lang: Lang, scale: float = 1.0
+    ax: Axes, boundaries: Mapping[Level, gpd.GeoDataFrame], view: Any, *, lang: Lang, scale: float = 1.0
 ) -> None:
     """Draw the 2025 wards as the filled base, the districts as outlines, and name the units that fit."""
     wards = boundaries["ward_2025"].to_crs(schema.CRS_PROJECTED)
@@ -130,7 +109,7 @@ def _draw_base(
         ax.text(
             point.x,
             point.y,
-            _short_unit(name),
+            admin.short_name(name),
             fontsize=size * scale,
             color=colour,
             ha="center",
@@ -139,14 +118,6 @@ def _draw_base(
             zorder=3,
             clip_on=True,
         )
-
-
-def _short_unit(name: str) -> str:
-    """Return a unit name without its kind (``Quận Hoàn Kiếm`` -> ``Hoàn Kiếm``), for labels on the map."""
-    for prefix in ("Thị trấn ", "Thị xã ", "Phường ", "Quận ", "Huyện ", "Xã "):
-        if name.startswith(prefix):
-            return name[len(prefix) :]
-    return name
 
 
 MAX_FAN: Final = 16
@@ -188,6 +159,13 @@ def _marker_positions(points: list[tuple[float, float]], spacing: float) -> list
             angle = math.pi / 2 - 2 * math.pi * j / k
             out[i] = (cx + radius * math.cos(angle), cy + radius * math.sin(angle))
     return out
+
+
+def _anchors(spaces: gpd.GeoDataFrame) -> gpd.GeoSeries:
+    """Return where each space's marker goes, in UTM 48N: its representative point (`schema.REP_LON`,
+    `schema.REP_LAT`, computed once at load; the point itself for a venue)."""
+    points = gpd.points_from_xy(spaces[schema.REP_LON], spaces[schema.REP_LAT])
+    return gpd.GeoSeries(points, index=spaces.index, crs=schema.CRS).to_crs(schema.CRS_PROJECTED)
 
 
 def _rgba(colour: str, alpha: float) -> tuple[float, float, float, float]:
@@ -233,7 +211,7 @@ def _draw_spaces(
                     linestyle=style,
                     zorder=zorder,
                 )
-    anchors = [(g.x, g.y) if g.geom_type == "Point" else tuple(g.representative_point().coords[0]) for g in geoms]
+    anchors = [(p.x, p.y) for p in _anchors(spaces_proj)]
     markers = _marker_positions(anchors, spacing)
     fanned = [(a, m) for a, m in zip(anchors, markers, strict=True) if a != m]
     if fanned:
@@ -361,7 +339,7 @@ def _legend(ax: Axes, spaces: gpd.GeoDataFrame, *, lang: Lang, scale: float = 1.
         loc="upper left",
         frameon=False,
         fontsize=7.5 * scale,
-        title=_t("legend", lang),
+        title=t("legend", lang),
         title_fontproperties={"weight": "bold", "size": 9 * scale},
         alignment="left",
         borderaxespad=0,
@@ -394,13 +372,6 @@ def _index_lines(spaces: gpd.GeoDataFrame, lang: Lang, *, width: int) -> list[st
     return names
 
 
-def _is_approximate(boundaries: Mapping[str, gpd.GeoDataFrame]) -> bool:
-    return any(
-        "approximate" in b.columns and bool(b["approximate"].fillna(True).astype(bool).any())
-        for b in boundaries.values()
-    )
-
-
 def _by_name(spaces: gpd.GeoDataFrame, lang: Lang) -> gpd.GeoDataFrame:
     """Return `spaces` ordered by name in `lang` (accents aside, then id): the order of the numbered index."""
     keys = [
@@ -416,8 +387,8 @@ def render_print_map(
     path: str | os.PathLike[str],
     *,
     fmt: Literal["png", "pdf"],
-    boundaries: Mapping[str, gpd.GeoDataFrame],
-    page: str = "A4",
+    boundaries: Mapping[Level, gpd.GeoDataFrame],
+    page: Page = "A4",
     lang: Lang = "vi",
     subtitle: str = "",
     date: dt.date | None = None,
@@ -448,20 +419,20 @@ def render_print_map(
     pathlib.Path
         `path`.
     """
-    if page not in PAGES:
+    if page not in PAGE_SIZES_MM:
         raise ValueError(f"`page` must be one of {', '.join(PAGES)}; got {page!r}")
     if fmt not in ("png", "pdf"):
         raise ValueError(f"`fmt` must be 'png' or 'pdf'; got {fmt!r}")
-    for level in ("district", "ward_2025"):
+    for level in LEVELS:
         if level not in boundaries:
             raise ValueError(f"`boundaries` lacks the {level!r} layer")
     date = date or dt.datetime.now(dt.UTC).date()
-    width_mm, height_mm = PAGES[page]
+    width_mm, height_mm = PAGE_SIZES_MM[page]
     with matplotlib.rc_context(
         {"font.family": "DejaVu Sans", "pdf.fonttype": 42, "svg.hashsalt": "creative_map", "path.simplify": True}
     ):
         fig = Figure(figsize=(width_mm / MM_PER_INCH, height_mm / MM_PER_INCH))
-        scale = width_mm / PAGES["A4"][0]
+        scale = width_mm / PAGE_SIZES_MM["A4"][0]
         _layout(fig, _by_name(spaces, lang), boundaries, lang=lang, subtitle=subtitle, date=date, scale=scale)
         target = Path(path)
         if fmt == "pdf":
@@ -469,7 +440,7 @@ def render_print_map(
                 target,
                 format="pdf",
                 metadata={
-                    "Title": _t("title", lang),
+                    "Title": t("export_title", lang),
                     "Creator": "creative_map",
                     "Producer": "creative_map",
                     "CreationDate": None,
@@ -501,7 +472,7 @@ def _map_panel(
     fig: Figure,
     rect: Rect,
     spaces_proj: gpd.GeoDataFrame,
-    boundaries: Mapping[str, gpd.GeoDataFrame],
+    boundaries: Mapping[Level, gpd.GeoDataFrame],
     view: View,
     *,
     numbers: list[int] | None,
@@ -547,7 +518,7 @@ def _core_view(spaces_proj: gpd.GeoDataFrame, view: View, aspect: float) -> View
     """
     if len(spaces_proj) < 10:
         return None
-    points = spaces_proj.geometry.representative_point()
+    points = _anchors(spaces_proj)
     centre = shapely.Point(float(points.x.median()), float(points.y.median()))
     near = points.loc[points.distance(centre) <= 3000.0]
     if len(near) < len(points) / 3:
@@ -583,7 +554,7 @@ def _index(side: Axes, spaces: gpd.GeoDataFrame, rows: int, top: float, *, lang:
 def _layout(
     fig: Figure,
     spaces: gpd.GeoDataFrame,
-    boundaries: Mapping[str, gpd.GeoDataFrame],
+    boundaries: Mapping[Level, gpd.GeoDataFrame],
     *,
     lang: Lang,
     subtitle: str,
@@ -591,7 +562,7 @@ def _layout(
     scale: float,
 ) -> None:
     """Place the map, the title block, the legend, the index or inset, and the footer on `fig`."""
-    fig.text(0.03, 0.955, _t("title", lang), fontsize=18 * scale, fontweight="bold", va="top")
+    fig.text(0.03, 0.955, t("export_title", lang), fontsize=18 * scale, fontweight="bold", va="top")
     count = f"{len(spaces)} {_t('spaces', lang)}"
     fig.text(
         0.03,
@@ -646,10 +617,11 @@ def _layout(
 
     first = [
         f"{_t('date', lang)}: {date.isoformat()}",
-        f"{_t('source', lang)}: {SOURCE}",
+        f"{_t('source', lang)}: {source_citation()}",
         f"{_t('licence', lang)}: {LICENCE}",
     ]
-    second = [_t("crs", lang)] + ([_t("approximate", lang)] if _is_approximate(boundaries) else [])
+    approximate = any(is_approximate(units) for units in boundaries.values())
+    second = [_t("crs", lang)] + ([_t("approximate", lang)] if approximate else [])
     fig.text(0.03, 0.06, " · ".join(first), fontsize=7.5 * scale, color="#333333", va="center")
     fig.text(0.03, 0.035, " · ".join(second), fontsize=7.5 * scale, color="#333333", va="center")
 
@@ -657,3 +629,29 @@ def _layout(
 def _to_lonlat(x: float, y: float) -> tuple[float, float]:
     lon, lat = gpd.GeoSeries([shapely.Point(x, y)], crs=schema.CRS_PROJECTED).to_crs(schema.CRS).iloc[0].coords[0]
     return float(lon), float(lat)
+
+
+# --- the export's writers -----------------------------------------------------------------------------------
+
+
+def _write(selection: Selection, path: Path, options: ExportOptions, *, fmt: Literal["png", "pdf"]) -> None:
+    render_print_map(
+        selection.spaces,
+        path,
+        fmt=fmt,
+        page=options.page,
+        lang=options.lang,
+        boundaries=options.units,
+        subtitle=describe_filter(selection.filter, options.lang),
+        date=options.date,
+    )
+
+
+def write_png(selection: Selection, path: Path, options: ExportOptions) -> None:
+    """Write the print map as PNG, 200 dpi (see `render_print_map`)."""
+    _write(selection, path, options, fmt="png")
+
+
+def write_pdf(selection: Selection, path: Path, options: ExportOptions) -> None:
+    """Write the print map as PDF, vector with its fonts embedded (see `render_print_map`)."""
+    _write(selection, path, options, fmt="pdf")

@@ -1,0 +1,36 @@
+"""The CSV export: one row per space, for spreadsheets.
+
+Written with pandas, not GDAL's CSV driver: that driver puts the geometry column first and names it ``WKT``,
+and spreadsheets want the schema's fields first with the position at the end (``lat``, ``lon``, ``wkt``).
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Final
+
+import pandas as pd
+import shapely
+
+from creative_map import schema
+from creative_map.dataset import Selection
+from creative_map.export._common import ExportOptions, cell_text
+
+__all__ = ["CSV_EXTRA", "write_csv"]
+
+CSV_EXTRA: Final = ("lat", "lon", "wkt")
+"""The columns after the schema's fields: a point on the geometry (7 decimals) and the whole geometry as WKT."""
+
+
+def write_csv(selection: Selection, path: Path, options: ExportOptions) -> None:
+    """Write one row per space: the schema fields, `lat`/`lon` (the space's representative point) and its WKT.
+
+    UTF-8 with a byte-order mark and CRLF line ends, so Excel opens it with the accents intact.
+    """
+    spaces = selection.spaces
+    frame = pd.DataFrame({c: [cell_text(v) for v in spaces[c]] for c in schema.SPACE_COLUMNS})
+    frame["lat"] = spaces[schema.REP_LAT].round(7).to_numpy()
+    frame["lon"] = spaces[schema.REP_LON].round(7).to_numpy()
+    frame["wkt"] = shapely.to_wkt(spaces.geometry.to_numpy(), rounding_precision=-1)
+    frame.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
