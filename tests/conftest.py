@@ -140,3 +140,40 @@ def browser() -> Iterator[Any]:
             yield b
         finally:
             b.close()
+
+
+# ------------------------------------------------------------------------------------------------------------
+# The suggestion box (creative_map.suggestions): a data folder in the canonical format.
+# ------------------------------------------------------------------------------------------------------------
+
+from creative_map.suggestions import canonical  # noqa: E402
+
+
+def ward_space(**props: Any) -> dict[str, Any]:
+    """A space placed only at its ward's centre (what suggestions of an exact position are for)."""
+    base = {
+        "id": "xuong-gom-ba-trieu",
+        "name_vi": "Xưởng gốm Bà Triệu",
+        "name_en": "Ba Trieu pottery workshop",
+        "category": "art_space",
+        "address": "Phố Bà Triệu, Hoàn Kiếm, Hà Nội",
+        "opening_hours": "",
+        "plan_item": "3.1.2.d",
+        "lead_agency": "",
+        "sources": ["https://example.org/xuong-gom"],
+        "position_precision": "ward",
+        "position_note": "centre of the ward",
+    }
+    return make_space(105.8510, 21.0200, **(base | props))
+
+
+@pytest.fixture
+def suggestion_data(tmp_path: Path, three_spaces: dict[str, Any]) -> Path:
+    """A data folder with four spaces (one placed at its ward only) and one event, in the canonical format;
+    returns the spaces file."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    spaces = [*three_spaces["features"], ward_space()]
+    (folder / "spaces.geojson").write_text(canonical.dumps(spaces, kind="space"), encoding="utf-8")
+    (folder / "events.geojson").write_text(canonical.dumps([make_event()], kind="event"), encoding="utf-8")
+    return folder / "spaces.geojson"
