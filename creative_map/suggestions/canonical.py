@@ -83,8 +83,8 @@ def canonical_feature(feature: Mapping[str, Any], *, kind: RecordKind) -> dict[s
     Returns
     -------
     dict
-        A new Feature (`type`, `geometry` with `type` first, `properties`). Properties the schema does not know are kept after the known ones (the validator then
-        names them); nothing is dropped silently.
+        A new Feature (`type`, `geometry` with its `type` first, `properties`). Properties the schema does not
+        know are kept after the known ones (the validator then names them); nothing is dropped silently.
     """
     props = feature.get("properties")
     props = props if isinstance(props, Mapping) else {}
