@@ -192,7 +192,10 @@ import subprocess  # noqa: E402
 import tempfile  # noqa: E402
 import uuid  # noqa: E402
 
+import argon2  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
+
+from creative_map.suggestions import Limits, open_store, reviewers  # noqa: E402
 
 PG_BIN_GLOB = "/usr/lib/postgresql/*/bin"
 """Where Debian puts PostgreSQL's server programs (one folder per major version; the newest is used)."""
@@ -285,3 +288,19 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
             conn.execute(sa.text(f'DROP DATABASE "{name}" WITH (FORCE)'))
     finally:
         admin.dispose()
+
+
+@pytest.fixture
+def fast_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cheap argon2id parameters for the tests (the real ones take 0.2-0.4 s a hash on a shared machine)."""
+    monkeypatch.setattr(reviewers, "HASHER", argon2.PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+
+
+@pytest.fixture
+def suggestion_store(store_url: str, fast_hashing: None) -> Iterator[Any]:
+    """An open, empty store on each backend (see `store_url`), with the default limits; closed at the end."""
+    store = open_store(store_url, limits=Limits())
+    try:
+        yield store
+    finally:
+        store.close()

@@ -1,26 +1,75 @@
 """Taking part: the public suggests spaces, corrections and events; reviewers approve them into the data.
 
-The store: `open_store` (``CREATIVE_MAP_DB``; created on first use), `upgrade_store` (``db upgrade``).
-What is sent: `Draft`; what it would make of the data: `proposals.propose`.
+The app and the command line call these (each is a thin wrapper around them):
+
+* the store: `open_store` (``CREATIVE_MAP_DB``; created on first use), `upgrade_store` (``db upgrade``);
+* the public: `Draft` (what is sent), `submit` (checked, limited, stored: returns the reference number),
+  `public_status` (what anyone with the reference may see);
+* reviewers: `add_reviewer`, `authenticate` (failed logins slowed down).
+
+Modules, one job each: `canonical` (the files' exact text), `datafile` (locked, validated, atomic writes),
+`db`/`tables`/`migrations`/`store` (the database), `model` (the dataclasses), `precision` (the position rule),
+`proposals` (a suggestion applied to a record and checked), `limits`, `references`, `senders`, `submit`,
+`review`, `reviewers`, `revisions`, `settings`, `errors`.
 """
 
-from creative_map.suggestions.errors import InvalidSuggestionError, StoreError, SuggestionError
-from creative_map.suggestions.model import KINDS, SOURCE_OPERATOR, STATUSES, Draft, Kind, Status
+from creative_map.suggestions.errors import (
+    AlreadyDecidedError,
+    ConflictError,
+    InvalidSuggestionError,
+    LimitExceededError,
+    LoginFailedError,
+    LoginThrottledError,
+    NotFoundError,
+    StoreError,
+    SuggestionError,
+)
+from creative_map.suggestions.model import (
+    KINDS,
+    SOURCE_OPERATOR,
+    STATUSES,
+    Draft,
+    Kind,
+    PublicStatus,
+    Status,
+)
+from creative_map.suggestions.reviewers import (
+    add_reviewer,
+    authenticate,
+    list_reviewers,
+    remove_reviewer,
+    set_password,
+)
 from creative_map.suggestions.settings import Limits
 from creative_map.suggestions.store import Store, open_store, upgrade_store
+from creative_map.suggestions.submit import public_status, submit
 
 __all__ = [
     "KINDS",
     "SOURCE_OPERATOR",
     "STATUSES",
+    "AlreadyDecidedError",
+    "ConflictError",
     "Draft",
     "InvalidSuggestionError",
     "Kind",
+    "LimitExceededError",
     "Limits",
+    "LoginFailedError",
+    "LoginThrottledError",
+    "NotFoundError",
+    "PublicStatus",
     "Status",
     "Store",
     "StoreError",
     "SuggestionError",
+    "add_reviewer",
+    "authenticate",
+    "list_reviewers",
     "open_store",
+    "public_status",
+    "remove_reviewer",
+    "set_password",
+    "submit",
     "upgrade_store",
 ]
