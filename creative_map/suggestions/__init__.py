@@ -5,7 +5,9 @@ The app and the command line call these (each is a thin wrapper around them):
 * the store: `open_store` (``CREATIVE_MAP_DB``; created on first use), `upgrade_store` (``db upgrade``);
 * the public: `Draft` (what is sent), `submit` (checked, limited, stored: returns the reference number),
   `public_status` (what anyone with the reference may see);
-* reviewers: `add_reviewer`, `authenticate` (failed logins slowed down).
+* reviewers: `add_reviewer`, `authenticate` (failed logins slowed down), `list_suggestions`, `show` (the
+  suggestion beside the record, field by field, with the validation result), `approve`, `reject`;
+* the record's past: `history`, `revert`.
 
 Modules, one job each: `canonical` (the files' exact text), `datafile` (locked, validated, atomic writes),
 `db`/`tables`/`migrations`/`store` (the database), `model` (the dataclasses), `precision` (the position rule),
@@ -31,8 +33,11 @@ from creative_map.suggestions.model import (
     Draft,
     Kind,
     PublicStatus,
+    Revision,
     Status,
+    Suggestion,
 )
+from creative_map.suggestions.review import FieldChange, Review, approve, get_suggestion, list_suggestions, reject, show
 from creative_map.suggestions.reviewers import (
     add_reviewer,
     authenticate,
@@ -40,6 +45,7 @@ from creative_map.suggestions.reviewers import (
     remove_reviewer,
     set_password,
 )
+from creative_map.suggestions.revisions import get_revision, history, revert
 from creative_map.suggestions.settings import Limits
 from creative_map.suggestions.store import Store, open_store, upgrade_store
 from creative_map.suggestions.submit import public_status, submit
@@ -51,6 +57,7 @@ __all__ = [
     "AlreadyDecidedError",
     "ConflictError",
     "Draft",
+    "FieldChange",
     "InvalidSuggestionError",
     "Kind",
     "LimitExceededError",
@@ -59,17 +66,28 @@ __all__ = [
     "LoginThrottledError",
     "NotFoundError",
     "PublicStatus",
+    "Review",
+    "Revision",
     "Status",
     "Store",
     "StoreError",
+    "Suggestion",
     "SuggestionError",
     "add_reviewer",
+    "approve",
     "authenticate",
+    "get_revision",
+    "get_suggestion",
+    "history",
     "list_reviewers",
+    "list_suggestions",
     "open_store",
     "public_status",
+    "reject",
     "remove_reviewer",
+    "revert",
     "set_password",
+    "show",
     "submit",
     "upgrade_store",
 ]
