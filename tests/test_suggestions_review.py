@@ -222,6 +222,7 @@ def test_history_and_revert(store: Store, suggestion_data: Path) -> None:
     original = suggestion_data.read_bytes()
     reference = _send(store, suggestion_data, source="operator", contact=CONTACT)
     applied = approve(store, reference, reviewer="lan", data=suggestion_data)
+    assert show(store, reference, data=suggestion_data).revision == applied
     undone = revert(store, applied.id, reviewer="minh", data=suggestion_data)
     assert suggestion_data.read_bytes() == original
     assert undone.reverts == applied.id and undone.suggestion_id is None and undone.reviewer == "minh"

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from creative_map import schema
 from creative_map.errors import Problem
 from creative_map.suggestions import datafile
-from creative_map.suggestions._rows import fetch_suggestion, to_suggestion
+from creative_map.suggestions._rows import fetch_suggestion, revision_query, to_revision, to_suggestion
 from creative_map.suggestions.canonical import fingerprint
 from creative_map.suggestions.datafile import DataFiles
 from creative_map.suggestions.errors import (
@@ -26,7 +26,7 @@ from creative_map.suggestions.proposals import Proposal, hanoi_today, proposal_w
 from creative_map.suggestions.reviewers import require_reviewer
 from creative_map.suggestions.revisions import record_change
 from creative_map.suggestions.store import Store
-from creative_map.suggestions.tables import suggestions
+from creative_map.suggestions.tables import revisions, suggestions
 
 __all__ = ["FieldChange", "Review", "approve", "get_suggestion", "list_suggestions", "reject", "show"]
 
@@ -70,6 +70,8 @@ class Review:
     precision: str | None
     """The position precision the rule gives (None: the position does not change)."""
     precision_reason: str
+    revision: Revision | None = None
+    """The change made when it was approved (None: not approved)."""
 
     @property
     def errors(self) -> list[Problem]:
@@ -222,8 +224,17 @@ def show(
         The spaces file (default: `creative_map.io.data_path`); the events file is the one beside it.
     changes, precision
         A reviewer's edit, to see it before approving it (as `approve` takes them).
+
+    Returns
+    -------
+    Review
+        The record now and as approving would write it, and the problems of the latter; for a suggestion
+        approved already, `Review.revision` is the change that was made.
     """
-    suggestion = get_suggestion(store, key)
+    with store.reading() as conn:
+        suggestion = fetch_suggestion(conn, key)
+        row = conn.execute(revision_query().where(revisions.c.suggestion_id == suggestion.id)).first()
+        revision = to_revision(row) if row is not None else None
     files = datafile.read(data)
     current = files.get(suggestion.record_kind, suggestion.record_id)
     proposal = _propose(suggestion, files, changes=changes, precision=precision, today=None)
@@ -237,6 +248,7 @@ def show(
         conflict=suggestion.status == "pending" and _conflict(suggestion, current) is not None,
         precision=proposal.precision,
         precision_reason=proposal.precision_reason,
+        revision=revision,
     )
 
 

@@ -18,6 +18,7 @@ from creative_map.suggestions.references import new_reference, normalise_referen
 from creative_map.suggestions.senders import sender_key
 from creative_map.suggestions.store import Store
 from creative_map.suggestions.tables import suggestions
+from creative_map.text import nfc
 
 __all__ = ["public_status", "submit"]
 
@@ -97,9 +98,9 @@ def submit(
                 space_id=proposal.record_id if proposal.record_kind == "space" else None,
                 event_id=proposal.record_id if proposal.record_kind == "event" else None,
                 changes=dict(draft.changes),
-                source=draft.source.strip(),
-                note=draft.note.strip(),
-                contact=draft.contact.strip(),
+                source=nfc(draft.source.strip()),
+                note=nfc(draft.note.strip()),
+                contact=nfc(draft.contact.strip()),
                 sender_key=key,
                 status="pending",
                 reason="",
