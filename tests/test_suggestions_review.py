@@ -20,6 +20,7 @@ from creative_map.suggestions import (
     Store,
     add_reviewer,
     approve,
+    forget_contacts,
     get_suggestion,
     history,
     list_suggestions,
@@ -270,3 +271,12 @@ def test_a_store_failure_after_writing_puts_the_files_back(
         approve(store, reference, reviewer="lan", data=suggestion_data)
     assert suggestion_data.read_bytes() == before
     assert get_suggestion(store, reference).status == "pending" and history(store, WARD_ID) == []
+
+
+def test_contacts_of_decided_suggestions_can_be_forgotten(store: Store, suggestion_data: Path) -> None:
+    decided = _send(store, suggestion_data, source="operator", contact=CONTACT)
+    waiting = _send(store, suggestion_data, "member", {}, source="operator", contact=CONTACT)
+    reject(store, decided, reviewer="lan", reason="No.")
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(days=1)
+    assert forget_contacts(store, decided_before=later) == 1
+    assert get_suggestion(store, decided).contact == "" and get_suggestion(store, waiting).contact == CONTACT

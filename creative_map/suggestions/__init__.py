@@ -7,12 +7,13 @@ The app and the command line call these (each is a thin wrapper around them):
   `public_status` (what anyone with the reference may see);
 * reviewers: `add_reviewer`, `authenticate` (failed logins slowed down), `list_suggestions`, `show` (the
   suggestion beside the record, field by field, with the validation result), `approve`, `reject`;
-* the record's past: `history`, `revert`.
+* the record's past: `history`, `revert`;
+* privacy: `forget_contacts` (blank the contacts of decided suggestions).
 
 Modules, one job each: `canonical` (the files' exact text), `datafile` (locked, validated, atomic writes),
 `db`/`tables`/`migrations`/`store` (the database), `model` (the dataclasses), `precision` (the position rule),
 `proposals` (a suggestion applied to a record and checked), `limits`, `references`, `senders`, `submit`,
-`review`, `reviewers`, `revisions`, `settings`, `errors`.
+`review`, `reviewers`, `revisions`, `retention`, `settings`, `errors`.
 """
 
 from creative_map.suggestions.errors import (
@@ -37,6 +38,7 @@ from creative_map.suggestions.model import (
     Status,
     Suggestion,
 )
+from creative_map.suggestions.retention import forget_contacts
 from creative_map.suggestions.review import FieldChange, Review, approve, get_suggestion, list_suggestions, reject, show
 from creative_map.suggestions.reviewers import (
     add_reviewer,
@@ -76,6 +78,7 @@ __all__ = [
     "add_reviewer",
     "approve",
     "authenticate",
+    "forget_contacts",
     "get_revision",
     "get_suggestion",
     "history",
