@@ -16,6 +16,7 @@ from creative_map.suggestions import (
     AlreadyDecidedError,
     ConflictError,
     Draft,
+    InvalidSuggestionError,
     NotFoundError,
     Store,
     add_reviewer,
@@ -280,3 +281,20 @@ def test_contacts_of_decided_suggestions_can_be_forgotten(store: Store, suggesti
     later = dt.datetime.now(dt.UTC) + dt.timedelta(days=1)
     assert forget_contacts(store, decided_before=later) == 1
     assert get_suggestion(store, decided).contact == "" and get_suggestion(store, waiting).contact == CONTACT
+
+
+def test_a_new_space_whose_id_was_taken_meanwhile_is_approved_under_another_id(
+    store: Store, suggestion_data: Path
+) -> None:
+    first = _send(store, suggestion_data, "new_space", dict(NEW_SPACE))
+    second = _send(store, suggestion_data, "new_space", {**NEW_SPACE, "name_en": "Trang Tien house (2)"})
+    approve(store, first, reviewer="lan", data=suggestion_data)
+    review = show(store, second, data=suggestion_data)
+    assert not review.conflict and [e.field for e in review.errors] == ["id"]
+    with pytest.raises(InvalidSuggestionError, match="choose another id"):
+        approve(store, second, reviewer="lan", data=suggestion_data)
+    edited = {**NEW_SPACE, "id": "nha-sang-tao-trang-tien-2", "name_en": "Trang Tien house (2)"}
+    revision = approve(store, second, reviewer="lan", data=suggestion_data, changes=edited)
+    assert revision.record_id == "nha-sang-tao-trang-tien-2"
+    assert get_suggestion(store, second).space_id == "nha-sang-tao-trang-tien-2"
+    assert {"nha-sang-tao-trang-tien", "nha-sang-tao-trang-tien-2"} <= set(read(suggestion_data).spaces)

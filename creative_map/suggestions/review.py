@@ -125,15 +125,17 @@ def _field_changes(
 
 
 def _conflict(suggestion: Suggestion, current: dict[str, Any] | None) -> str | None:
-    """Return why the suggestion's base no longer holds, or None."""
-    if suggestion.kind in TARGETED:
-        if current is None:
-            return f"space {suggestion.record_id!r} no longer exists"
-        if fingerprint(current, kind="space") != suggestion.base_fingerprint:
-            return f"space {suggestion.record_id!r} changed after the suggestion was sent"
+    """Return why the suggestion's base no longer holds, or None.
+
+    Only a suggestion about an existing space has a base. A new record whose id was taken meanwhile is no
+    conflict but an error of the proposal ("choose another id"), which the reviewer fixes by editing the id.
+    """
+    if suggestion.kind not in TARGETED:
         return None
-    if current is not None:
-        return f"{suggestion.record_kind} id {suggestion.record_id!r} was taken after the suggestion was sent"
+    if current is None:
+        return f"space {suggestion.record_id!r} no longer exists"
+    if fingerprint(current, kind="space") != suggestion.base_fingerprint:
+        return f"space {suggestion.record_id!r} changed after the suggestion was sent"
     return None
 
 
