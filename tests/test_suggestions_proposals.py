@@ -12,7 +12,7 @@ import pytest
 from creative_map import schema
 from creative_map.suggestions import datafile
 from creative_map.suggestions.precision import clamp, pinned_position, supported_precision
-from creative_map.suggestions.proposals import Proposal, proposal_warnings, propose
+from creative_map.suggestions.proposals import SUGGESTIBLE_FIELDS, Proposal, proposal_warnings, propose
 from creative_map.validation import check_spaces
 
 from .conftest import collection, make_space
@@ -251,3 +251,10 @@ def test_clamp_only_lowers() -> None:
         clamp("exact", "ward") == "ward" and clamp("street", "exact") == "street" and clamp("street", None) == "street"
     )
     assert clamp("street", "nonsense") == "street"
+
+
+def test_the_suggestible_fields_are_the_schemas_but_id_and_last_verified() -> None:
+    fields = SUGGESTIBLE_FIELDS["space"]
+    assert "id" not in fields and "last_verified" not in fields and fields[-1] == "geometry"
+    assert set(fields) | {"id", "last_verified"} == {*schema.SPACE_COLUMNS, "geometry"}
+    assert SUGGESTIBLE_FIELDS["event"] == schema.EVENT_COLUMNS

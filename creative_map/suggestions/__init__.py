@@ -38,6 +38,7 @@ from creative_map.suggestions.model import (
     Status,
     Suggestion,
 )
+from creative_map.suggestions.proposals import SUGGESTIBLE_FIELDS
 from creative_map.suggestions.retention import forget_contacts
 from creative_map.suggestions.review import FieldChange, Review, approve, get_suggestion, list_suggestions, reject, show
 from creative_map.suggestions.reviewers import (
@@ -56,6 +57,7 @@ __all__ = [
     "KINDS",
     "SOURCE_OPERATOR",
     "STATUSES",
+    "SUGGESTIBLE_FIELDS",
     "AlreadyDecidedError",
     "ConflictError",
     "Draft",

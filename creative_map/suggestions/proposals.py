@@ -30,12 +30,18 @@ from creative_map.suggestions.model import SUGGESTION_FILE, TARGETED, Kind
 from creative_map.text import slugify
 from creative_map.validation import check_events, check_spaces
 
-__all__ = ["Proposal", "hanoi_today", "new_record_id", "proposal_warnings", "propose"]
+__all__ = ["SUGGESTIBLE_FIELDS", "Proposal", "hanoi_today", "new_record_id", "proposal_warnings", "propose"]
 
 HANOI: Final = dt.timezone(dt.timedelta(hours=7), "ICT")
 """Hanoi's time (UTC+7 all year): `last_verified` is the date in Hanoi."""
 SYSTEM_FIELDS: Final = (schema.LAST_VERIFIED,)
 """Fields set by the approval, never by a suggestion."""
+SUGGESTIBLE_FIELDS: Final[dict[RecordKind, tuple[str, ...]]] = {
+    "space": (*(c for c in schema.SPACE_COLUMNS if c not in (schema.ID, *SYSTEM_FIELDS)), schema.GEOMETRY),
+    "event": tuple(schema.EVENT_COLUMNS),
+}
+"""What a suggestion may set: every field but the id and `last_verified` of a space (its id for a new one),
+and the geometry; every field of a new event. The forms offer these."""
 
 
 def hanoi_today() -> dt.date:
