@@ -24,11 +24,6 @@ from creative_map.query import Filter
 
 from .conftest import collection, make_event
 
-needs_export_package = pytest.mark.skipif(
-    not hasattr(export, "load_boundary_files"),
-    reason="needs the creative_map.export package of issue 10 (export(selection, ...), load_boundary_files)",
-)
-
 
 @pytest.fixture
 def data(write_json, three_spaces) -> Path:
@@ -149,7 +144,6 @@ def test_export_formats_languages_and_pages_are_the_shared_ones():
 # --- through the export package ----------------------------------------------------------------------------
 
 
-@needs_export_package
 def test_export_geojson_writes_what_the_summary_says(data, tmp_path, capsys):
     out = tmp_path / "hk.geojson"
     args = ["--data", str(data), "export", "-f", "geojson", "-o", str(out), "--category", "art_space,other"]
@@ -162,7 +156,6 @@ def test_export_geojson_writes_what_the_summary_says(data, tmp_path, capsys):
     assert ids == ["nha-hat-mua-roi-thang-long", "phong-tranh-cu"]
 
 
-@needs_export_package
 def test_export_csv_replaces_only_with_force(data, tmp_path, capsys):
     out = tmp_path / "out.csv"
     out.write_text("old", encoding="utf-8")
@@ -173,7 +166,6 @@ def test_export_csv_replaces_only_with_force(data, tmp_path, capsys):
     assert out.read_bytes().startswith(b"\xef\xbb\xbf")
 
 
-@needs_export_package
 def test_export_recognises_official_boundaries_and_refuses_other_files(data, tmp_path, capsys):
     districts = tmp_path / "official_districts.gpkg"
     load_boundaries("district").drop(columns="approximate").to_crs("EPSG:32648").to_file(districts, driver="GPKG")
@@ -185,4 +177,5 @@ def test_export_recognises_official_boundaries_and_refuses_other_files(data, tmp
     assert main([*base, "--boundaries", str(districts)]) == 0
     with sqlite3.connect(out) as db:
         assert db.execute("SELECT count(*) FROM districts WHERE approximate = 0").fetchone()[0] == 30
-        assert db.execute("SELECT count(*) FROM wards_2025 WHERE approximate = 1").fetchone()[0] == 126
+        # the level not given comes from the shipped layer: the real 2025 wards (not approximate)
+        assert db.execute("SELECT count(*) FROM wards_2025 WHERE approximate = 0").fetchone()[0] == 126

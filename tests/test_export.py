@@ -806,7 +806,7 @@ def test_boundary_files_are_recognised_by_level_and_used(dataset, data_dir, tmp_
     path = run_export(dataset, "gpkg", tmp_path / "out.gpkg", boundaries=layers)
     with sqlite3.connect(path) as db:
         assert db.execute("SELECT count(*) FROM districts WHERE approximate = 0").fetchone()[0] == 30
-        assert db.execute("SELECT count(*) FROM wards_2025 WHERE approximate = 1").fetchone()[0] == 126
+        assert db.execute("SELECT count(*) FROM wards_2025 WHERE approximate = 0").fetchone()[0] == 126  # the real layer
 
 
 def test_a_file_of_no_level_or_two_of_one_are_refused(data_dir, tmp_path):
