@@ -22,8 +22,9 @@ from creative_map.types import BASEMAPS, BOUNDARY_LAYERS, FORMATS, LANGS, LEVELS
 
 st.set_page_config(page_title=f"{t('page_title', 'vi')} · {t('page_title', 'en')}", page_icon="🗺️", layout="wide")
 LIST_LIMIT = 1000  # the list and the chooser show the first this many spaces; the map and the count show all
+# Streamlit serves static/ beside this script at /app/static/ (enableStaticServing). Comments, not docstrings,
+# here: Streamlit's "magic" would write a bare string on the page.
 STATIC_DIR = Path(__file__).resolve().parent / "static"
-"""Streamlit serves ``static/`` beside this script at ``/app/static/`` (``enableStaticServing``)."""
 
 
 @st.cache_resource(show_spinner=False)
@@ -41,8 +42,8 @@ def load_dataset(path: str, stamp: tuple[float, float]) -> creative_map.Dataset:
     return creative_map.load(path)
 
 
+# Settings: environment variables naming a planner's official boundary file (any format GDAL reads).
 BOUNDARY_FILES: dict[Level, str] = {"district": "CREATIVE_MAP_DISTRICTS", "ward_2025": "CREATIVE_MAP_WARDS_2025"}
-"""Settings: environment variables naming a planner's official boundary file (any format GDAL reads)."""
 
 
 @st.cache_data(show_spinner=False)

@@ -106,6 +106,7 @@ def test_opens_with_every_space(data: Path) -> None:
     assert len(map_ids(at)) == 6
     assert at.title[0].value == "Bản đồ không gian sáng tạo Hà Nội"
     assert not at.warning and not at.error
+    assert [m.value for m in at.markdown] == [count_text(at)]  # no stray text (Streamlit writes bare strings)
     args = map_args(at)
     assert args["returned_objects"] == ["last_active_drawing"]
     assert all(link.startswith("/app/static/vendor/") for link in args["js_links"] + args["css_links"])
