@@ -13,9 +13,12 @@ measures:
 - server memory: peak resident memory (VmHWM) of the Streamlit process.
 
 The plain way (`benchmarks/plain_app.py`) is one `folium.Marker` with its popup per space in a
-`MarkerCluster`, with the same load and filter path. Run on purpose, never in the test suite::
+`MarkerCluster`, with the same load and filter path (`creative_map.load`, `creative_map.select`). Run on
+purpose::
 
     .venv/bin/python benchmarks/bench_app.py --sizes 100 1000 10000 100000 --plain-max 10000
+
+The test suite runs only its smallest size, both ways, as a smoke test (tests/test_benchmarks.py).
 """
 
 from __future__ import annotations
@@ -34,13 +37,15 @@ sys.path.insert(0, str(ROOT))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
+import creative_map  # noqa: E402
 from benchmarks.plain_app import plain_map  # noqa: E402
 from benchmarks.synthetic import write_synthetic  # noqa: E402
-from creative_map import io, mapping  # noqa: E402
-from creative_map.query import Filter, filter_spaces  # noqa: E402
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, MAP_FRAME, OUTSIDE, start_app, stop_app  # noqa: E402
+from creative_map import mapping  # noqa: E402
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from tests.e2e.conftest import MAP_FRAME, OUTSIDE, start_app, stop_app  # noqa: E402
 
 OUT = ROOT / "benchmarks" / "out"
+SIZES = (100, 1000, 10000, 100000)
 CATEGORY = "museum"
 CATEGORY_LABEL = "Bảo tàng"
 TIMEOUT_MS = 600_000
@@ -96,64 +101,80 @@ def filter_change(page: Any, n: int) -> float:
     return time.perf_counter() - start
 
 
-def build_seconds(way: str, spaces: Any, events: Any) -> tuple[float, int]:
+def build_seconds(way: str, selection: creative_map.Selection) -> tuple[float, int]:
     start = time.perf_counter()
-    m = mapping.build_map(spaces, events=events) if way == "lean" else plain_map(spaces, events)
+    m = mapping.build_map(selection) if way == "lean" else plain_map(selection)
     html = m.get_root().render()
     return time.perf_counter() - start, len(html.encode())
 
 
-def run(sizes: list[int], plain_max: int) -> list[dict[str, Any]]:
+def run(sizes: list[int], plain_max: int, *, out: Path = OUT, browser: Any = None) -> list[dict[str, Any]]:
+    """Measure both ways at each size; return one row per size and way (also printed as JSON lines).
+
+    Parameters
+    ----------
+    sizes
+        Numbers of synthetic spaces (files kept in `out` and reused).
+    plain_max
+        The largest size measured the plain way.
+    out
+        Where the data, the copy of the plain app and the servers' logs go.
+    browser
+        A Playwright Chromium to use (one is launched when None: a sync Playwright cannot be started twice in
+        one thread, so the tests pass theirs).
+    """
+    if browser is None:
+        with sync_playwright() as p:
+            launched = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            try:
+                return run(sizes, plain_max, out=out, browser=launched)
+            finally:
+                launched.close()
     logging.getLogger("creative_map").setLevel(logging.ERROR)
     rows = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        for n in sizes:
-            data = OUT / str(n) / "spaces.geojson"
-            if not data.exists():
-                write_synthetic(data, n)
-            spaces = io.load_spaces(data)
-            events_file = io.events_path_for(data)
-            events = io.load_events(events_file, spaces=spaces) if events_file.exists() else None
-            n_filtered = len(filter_spaces(spaces, Filter(categories=(CATEGORY,)), events=events))
-            for way in ("lean", "plain"):
-                if way == "plain" and n > plain_max:
-                    continue
-                build_s, html_bytes = build_seconds(way, spaces, events)
-                script = ROOT / "app.py"
-                if way == "plain":  # Streamlit serves static/ beside the script: run a copy in the ignored out/
-                    script = OUT / "plain_app.py"
-                    shutil.copyfile(ROOT / "benchmarks" / "plain_app.py", script)
-                proc, url = start_app(data, OUT / f"streamlit-{way}-{n}.log", script=script)
-                try:
-                    cold_s, _, _, context = open_and_time(browser, url, n)
-                    context.close()
-                    warm_s, ws_bytes, page, context = open_and_time(browser, url, n)
-                    change_s = filter_change(page, n_filtered)
-                    context.close()
-                    memory = peak_rss_mb(proc.pid)
-                finally:
-                    stop_app(proc)
-                row = {
-                    "spaces": n,
-                    "way": way,
-                    "build_s": round(build_s, 2),
-                    "html_bytes_per_space": round(html_bytes / n),
-                    "first_map_cold_s": round(cold_s, 2),
-                    "first_map_warm_s": round(warm_s, 2),
-                    "filter_change_s": round(change_s, 2),
-                    "ws_bytes_per_space": round(ws_bytes / n),
-                    "server_peak_mb": round(memory),
-                }
-                print(json.dumps(row), flush=True)
-                rows.append(row)
-        browser.close()
+    for n in sizes:
+        data = out / str(n) / "spaces.geojson"
+        if not data.exists():
+            write_synthetic(data, n)
+        dataset = creative_map.load(data)
+        n_filtered = len(creative_map.select(dataset, creative_map.Filter(categories=(CATEGORY,))))
+        for way in ("lean", "plain"):
+            if way == "plain" and n > plain_max:
+                continue
+            build_s, html_bytes = build_seconds(way, creative_map.select(dataset))
+            script = ROOT / "app.py"
+            if way == "plain":  # Streamlit serves static/ beside the script: run a copy in the ignored out/
+                script = out / "plain_app.py"
+                shutil.copyfile(ROOT / "benchmarks" / "plain_app.py", script)
+            proc, url = start_app(data, out / f"streamlit-{way}-{n}.log", script=script)
+            try:
+                cold_s, _, _, context = open_and_time(browser, url, n)
+                context.close()
+                warm_s, ws_bytes, page, context = open_and_time(browser, url, n)
+                change_s = filter_change(page, n_filtered)
+                context.close()
+                memory = peak_rss_mb(proc.pid)
+            finally:
+                stop_app(proc)
+            row = {
+                "spaces": n,
+                "way": way,
+                "build_s": round(build_s, 2),
+                "html_bytes_per_space": round(html_bytes / n),
+                "first_map_cold_s": round(cold_s, 2),
+                "first_map_warm_s": round(warm_s, 2),
+                "filter_change_s": round(change_s, 2),
+                "ws_bytes_per_space": round(ws_bytes / n),
+                "server_peak_mb": round(memory),
+            }
+            print(json.dumps(row), flush=True)
+            rows.append(row)
     return rows
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 10000, 100000])
+    parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
     parser.add_argument(
         "--plain-max", type=int, default=10000, help="largest size for the plain way (100,000 takes ~2 GB)"
     )

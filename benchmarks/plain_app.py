@@ -12,8 +12,9 @@ from folium.plugins import MarkerCluster
 from folium.template import Template
 from streamlit_folium import st_folium
 
-from creative_map import assets, io, mapping, query, schema
-from creative_map.i18n import label, space_names
+import creative_map
+from creative_map import assets, io, mapping, schema
+from creative_map.i18n import space_names, vocab_label
 
 
 class JQueryShim(MacroElement):  # type: ignore[misc]
@@ -28,13 +29,13 @@ window.$ = window.$ || function (html) {
     )
 
 
-@st.cache_data(show_spinner=False)
-def load(path: str):  # type: ignore[no-untyped-def]
-    spaces = io.load_spaces(path)
-    return spaces, io.load_events(spaces=spaces)
+@st.cache_resource(show_spinner=False)
+def load(path: str) -> creative_map.Dataset:
+    return creative_map.load(path)
 
 
-def plain_map(spaces, events):  # type: ignore[no-untyped-def]
+def plain_map(selection: creative_map.Selection) -> folium.Map:
+    """One `folium.Marker` with its full popup per selected space, at its representative point, in a cluster."""
     m = folium.Map(location=mapping.HANOI_CENTRE, zoom_start=11, tiles=None, control_scale=True)
     m.options["maxZoom"] = mapping.MAX_ZOOM
     m.default_js = assets.js_urls(names=("leaflet", "markercluster"))
@@ -43,27 +44,27 @@ def plain_map(spaces, events):  # type: ignore[no-untyped-def]
     cluster = MarkerCluster()
     cluster.default_js, cluster.default_css = [], []
     cluster.add_to(m)
-    for _, row in spaces.iterrows():
+    for _, row in selection.spaces.iterrows():
         folium.Marker(
             [row[schema.REP_LAT], row[schema.REP_LON]],
-            popup=folium.Popup(mapping.details_html(row, lang="vi", events=events), max_width=320),
+            popup=folium.Popup(mapping.details_html(row, lang="vi", events=selection.events), max_width=320),
             tooltip=space_names(row, "vi")[0],
         ).add_to(cluster)
-    if len(spaces):
-        w, s, e, n = spaces.total_bounds
+    if len(selection):
+        w, s, e, n = selection.spaces.total_bounds
         m.fit_bounds([[s, w], [n, e]])
     return m
 
 
 if __name__ == "__main__":  # Streamlit runs the script as __main__; bench_app imports plain_map only
-    assets.ensure_static(Path(__file__).resolve().parent / "static")  # the benchmark runs a copy in benchmarks/out/
-    spaces, events = load(str(io.data_path()))
+    assets.ensure_static(Path(__file__).resolve().parent / "static")  # the benchmark runs a copy in its out/
+    dataset = load(str(io.data_path()))
     cats = st.multiselect(
         "Loại không gian",
         list(schema.CATEGORIES),
-        format_func=lambda c: label(schema.CATEGORIES[c].label, "vi"),
+        format_func=lambda c: vocab_label(schema.CATEGORIES, c, "vi"),
         placeholder="Chọn…",
     )
-    shown = query.filter_spaces(spaces, query.Filter(categories=tuple(cats)), events=events)
-    st.markdown(f"**{len(shown)} / {len(spaces)} không gian**")
-    st_folium(plain_map(shown, events), key="map", height=560, use_container_width=True, returned_objects=[])
+    selection = creative_map.select(dataset, creative_map.Filter(categories=tuple(cats)))
+    st.markdown(f"**{len(selection)} / {selection.total} không gian**")
+    st_folium(plain_map(selection), key="map", height=560, use_container_width=True, returned_objects=[])

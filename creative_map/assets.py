@@ -1,10 +1,12 @@
-"""Leaflet and its plugins, taken from installed packages: never from a CDN, never copied into the repository.
+"""The files the map page loads, taken from installed packages: never from a CDN, never copied into the repository.
 
-Leaflet 1.9.4 comes from the PyPI package ``django-js-lib-leaflet`` (plain files, no Django needed) and
-Leaflet.markercluster 1.4.1 from ``xstatic-leaflet-markercluster``. The app serves them through Streamlit's
-static serving: :func:`ensure_static` copies them into ``static/vendor/`` (git-ignored) at startup;
-:func:`js_urls` and :func:`css_urls` give the URLs a map points at. A self-contained HTML file inlines them
-instead (:func:`inline_js`, :func:`inline_css`, with the CSS images as data URIs).
+Leaflet 1.9.4 comes from the PyPI package ``django-js-lib-leaflet`` (plain files, no Django needed),
+Leaflet.markercluster 1.4.1 from ``xstatic-leaflet-markercluster``, and the map's own script and style sheet
+from this package (``creative_map/resources/map/``, package data). The app serves them through Streamlit's
+static serving: :func:`ensure_static` copies them into ``<the app's static folder>/vendor/`` (git-ignored) at
+startup; :func:`js_urls` and :func:`css_urls` give the URLs a map points at. A self-contained HTML file inlines
+them instead (:func:`inline_js`, :func:`inline_css`, with the CSS images as data URIs). Every file is found
+with `importlib.resources`, so an installed wheel works as well as the source tree.
 """
 
 from __future__ import annotations
@@ -21,7 +23,9 @@ from importlib import resources
 from pathlib import Path
 
 __all__ = [
+    "ASSETS",
     "DEFAULT_STATIC_URL",
+    "MAP_ASSET",
     "VENDOR_FILES",
     "Asset",
     "css_urls",
@@ -34,9 +38,8 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
-"""The app's static folder (Streamlit serves ``static/`` beside ``app.py`` at ``/app/static/``)."""
 VENDOR = "vendor"
+"""The folder under the app's static folder that holds the copies."""
 
 DEFAULT_STATIC_URL = "/app/static/vendor"
 """Where Streamlit serves ``static/vendor/`` (``[server] enableStaticServing = true``)."""
@@ -81,7 +84,13 @@ VENDOR_FILES: tuple[Asset, ...] = (
         css=("MarkerCluster.css", "MarkerCluster.Default.css"),
     ),
 )
-"""In load order: Leaflet first, then the plugins."""
+"""The third-party libraries, in load order: Leaflet first, then the plugins."""
+
+MAP_ASSET = Asset("creative_map", "creative_map", "resources/map", js=("creative_map.js",), css=("creative_map.css",))
+"""The map's own script (``creativeMap.spacesLayer`` ...) and style sheet, package data of `creative_map`."""
+
+ASSETS: tuple[Asset, ...] = (*VENDOR_FILES, MAP_ASSET)
+"""Everything the map page loads, in load order (the map's script needs Leaflet and markercluster)."""
 
 
 def source_dir(asset: Asset) -> Path:
@@ -104,13 +113,14 @@ def source_dir(asset: Asset) -> Path:
     return base
 
 
-def ensure_static(static_dir: str | os.PathLike[str] | None = None) -> Path:
-    """Copy the vendor files into ``<static_dir>/vendor/`` unless they are already there and current.
+def ensure_static(static_dir: str | os.PathLike[str]) -> Path:
+    """Copy the files of `ASSETS` into ``<static_dir>/vendor/`` unless they are already there and current.
 
     Parameters
     ----------
     static_dir
-        The app's static folder (default: ``static/`` beside ``app.py``).
+        The app's static folder: ``static/`` beside the app's script, which Streamlit serves at
+        ``/app/static/`` (the app passes it; the library does not guess where the app is).
 
     Returns
     -------
@@ -118,9 +128,9 @@ def ensure_static(static_dir: str | os.PathLike[str] | None = None) -> Path:
         The vendor folder. Each library is copied to a temporary folder and renamed into place, so a
         crash never leaves half a library behind.
     """
-    vendor = Path(static_dir if static_dir is not None else STATIC_DIR) / VENDOR
+    vendor = Path(static_dir) / VENDOR
     vendor.mkdir(parents=True, exist_ok=True)
-    for asset in VENDOR_FILES:
+    for asset in ASSETS:
         src = source_dir(asset)
         dest = vendor / asset.name
         names = (*asset.js, *asset.css, *asset.extra)
@@ -144,10 +154,7 @@ def _same_file(a: Path, b: Path) -> bool:
 def js_urls(base_url: str = DEFAULT_STATIC_URL, *, names: tuple[str, ...] = ("leaflet",)) -> list[tuple[str, str]]:
     """Return ``(name, url)`` pairs of the scripts of the assets named `names`, as folium's `default_js` wants."""
     return [
-        (f"{a.name}_{i}", f"{base_url}/{a.name}/{js}")
-        for a in VENDOR_FILES
-        if a.name in names
-        for i, js in enumerate(a.js)
+        (f"{a.name}_{i}", f"{base_url}/{a.name}/{js}") for a in ASSETS if a.name in names for i, js in enumerate(a.js)
     ]
 
 
@@ -155,17 +162,17 @@ def css_urls(base_url: str = DEFAULT_STATIC_URL, *, names: tuple[str, ...] = ("l
     """Return ``(name, url)`` pairs of the style sheets of the assets named `names`."""
     return [
         (f"{a.name}_css_{i}", f"{base_url}/{a.name}/{css}")
-        for a in VENDOR_FILES
+        for a in ASSETS
         if a.name in names
         for i, css in enumerate(a.css)
     ]
 
 
 def _asset(name: str) -> Asset:
-    for asset in VENDOR_FILES:
+    for asset in ASSETS:
         if asset.name == name:
             return asset
-    raise ValueError(f"unknown asset {name!r}; expected one of: {', '.join(a.name for a in VENDOR_FILES)}")
+    raise ValueError(f"unknown asset {name!r}; expected one of: {', '.join(a.name for a in ASSETS)}")
 
 
 @cache

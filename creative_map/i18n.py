@@ -13,17 +13,15 @@ from typing import Any, Final
 from creative_map import admin, schema
 from creative_map.query import Filter
 from creative_map.schema import Label
-from creative_map.types import DEFAULT_LANG, LANGS, Lang
+from creative_map.types import DEFAULT_LANG, Lang
 
 __all__ = [
-    "DEFAULT_LANG",
-    "LANGS",
     "TEXTS",
-    "Lang",
     "coerce_lang",
     "describe_filter",
     "label",
     "other_lang",
+    "plan_label",
     "space_names",
     "t",
     "unit_label",
@@ -32,6 +30,7 @@ __all__ = [
 
 TEXTS: Final[dict[str, Label]] = {
     # Page
+    "page_title": Label("Không gian sáng tạo Hà Nội", "Hanoi creative spaces"),
     "title": Label("Bản đồ không gian sáng tạo Hà Nội", "Map of Hanoi's creative spaces"),
     "intro": Label(
         "Mạng lưới không gian sáng tạo của Hà Nội — Thành phố Sáng tạo (Thiết kế) của UNESCO. "
@@ -40,6 +39,7 @@ TEXTS: Final[dict[str, Label]] = {
         "Search by name, filter in the sidebar, pick a place to read its details.",
     ),
     "language": Label("Ngôn ngữ / Language", "Language / Ngôn ngữ"),
+    "lang_name": Label("Tiếng Việt", "English"),
     "search": Label("Tìm theo tên", "Search by name"),
     "search_placeholder": Label("vd. van mieu, Văn Miếu", "e.g. van mieu, Temple of Literature"),
     "search_help": Label(
@@ -159,6 +159,7 @@ TEXTS: Final[dict[str, Label]] = {
     "f_last_verified": Label("Kiểm tra lần cuối", "Last checked"),
     # Notices
     "data_error": Label("Không đọc được dữ liệu:", "The data could not be read:"),
+    "debug_data": Label("Dữ liệu: {path}", "Data: {path}"),
     "param_unknown": Label(
         "Bỏ qua tham số không rõ trong đường dẫn: {param}",
         "Ignored an unknown parameter in the link: {param}",
@@ -324,6 +325,14 @@ def vocab_label(vocabulary: Mapping[str, Label | schema.Category], key: str, lan
     if known is None:
         return key
     return (known.label if isinstance(known, schema.Category) else known).get(lang)
+
+
+def plan_label(item: str, lang: Lang = DEFAULT_LANG) -> str:
+    """Return an item of plan 161/KH-UBND with its title (``3.1.2.b — ...``), the item alone when unknown."""
+    if not item:
+        return ""
+    known = schema.PLAN_ITEMS.get(item)
+    return f"{item} — {known.get(lang)}" if known else item
 
 
 def describe_filter(flt: Filter | None, lang: Lang = DEFAULT_LANG) -> str:

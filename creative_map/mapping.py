@@ -1,15 +1,21 @@
-"""The folium map of the spaces, its popups and the details of one space, in Vietnamese or English.
+"""The folium map of a selection of spaces, its popups and the details of one space, in Vietnamese or English.
 
 The spaces are drawn by one lean layer (:class:`SpacesLayer`): a compact JSON array with a few properties
-per space (id, both names, category, status, precision, address, position) and a short script that makes
-the markers (clustered) and the lines and areas, and builds each popup when it opens. At 10,000 spaces this
-sends well under 200 bytes per space, against about 950 for one `folium.Marker` with its popup per space
-(see ``benchmarks/RESULTS.md``). The full details of a space (description, hours, website, events ...)
-come with its selection (:func:`selection_layer`, :func:`details_html`), or in every popup when the map is
-a self-contained file (``assets="inline"``), where no server is there to ask.
+per space (id, both names, category, status, precision, address, position) handed to the map's script,
+which makes the markers (clustered) and the lines and areas, and builds each popup when it opens. At 10,000
+spaces this sends well under 200 bytes per space, against about 950 for one `folium.Marker` with its popup
+per space (see ``benchmarks/RESULTS.md``). The full details of a space (description, hours, website,
+events ...) come with its selection (:func:`selection_layer`, :func:`details_html`), or in every popup when
+the map is a self-contained file (``assets="inline"``), where no server is there to ask.
+
+The script and the style sheet are files of the package (``creative_map/resources/map/creative_map.js`` and
+``.css``, see `creative_map.assets`), loaded once per page; each element here writes one line that calls
+into the script (``creativeMap.spacesLayer(map, data)``, ``creativeMap.legend``,
+``creativeMap.selectedSpace``).
 
 Everything from the data reaches HTML escaped (``html.escape`` here, ``textContent`` in the script), and a
-website is a link only when it is ``http(s)``.
+website is a link only when it is ``http(s)``. Points are the representative points computed at load
+(`schema.REP_LON`, `schema.REP_LAT`).
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ import json
 import logging
 import math
 from collections.abc import Mapping, Sequence
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, NamedTuple
 from urllib.parse import urlsplit
 
 import folium
@@ -30,20 +36,26 @@ from folium.map import FitBounds
 from folium.template import Template
 from shapely.geometry import mapping as shape_mapping
 
+from creative_map import admin, schema
 from creative_map import assets as vendor
-from creative_map import schema
-from creative_map.i18n import Lang, label, space_names, t, unit_label
+from creative_map.boundaries import is_approximate
+from creative_map.dataset import Selection
+from creative_map.i18n import label, other_lang, plan_label, space_names, t, unit_label, vocab_label
+from creative_map.types import BASEMAPS, Basemap, Lang
 
 __all__ = [
-    "BASEMAPS",
     "HANOI_CENTRE",
     "SYMBOLS",
+    "TILES",
+    "Legend",
     "SelectedSpace",
     "SpacesLayer",
+    "Tiles",
     "build_map",
     "details_html",
     "details_page_html",
     "focus",
+    "legend_html",
     "list_frame",
     "safe_url",
     "selection_layer",
@@ -59,20 +71,28 @@ FOCUS_ZOOM: Final = 16
 COORD_DECIMALS: Final = 5
 """About 1 m: enough for a map, and 4 bytes fewer per coordinate than full precision."""
 
-Basemap = Literal["osm", "light", "none"]
-BASEMAPS: Final[dict[str, tuple[str, str] | None]] = {
-    "osm": (
+
+class Tiles(NamedTuple):
+    """Where a basemap's tiles come from and the attribution its licence asks for."""
+
+    url: str
+    attribution: str
+
+
+TILES: Final[dict[Basemap, Tiles | None]] = {
+    "osm": Tiles(
         "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
         '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
     ),
-    "light": (
+    "light": Tiles(
         "https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}{r}.png",
         '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors '
         '&copy; <a href="https://carto.com/attributions">CARTO</a>',
     ),
     "none": None,
 }
-"""Basemap tiles: the only thing the map loads from outside. The map stays readable without them."""
+"""The tiles of each basemap of `creative_map.types.BASEMAPS` (None: no tiles). Tiles are the only thing the
+map loads from outside; it stays readable without them."""
 
 SYMBOLS: Final[dict[str, str]] = {
     "public_space": "♣",
@@ -91,37 +111,8 @@ SYMBOLS: Final[dict[str, str]] = {
 
 Assets = Literal["static", "inline"]
 Popups = Literal["lean", "full"]
-
-_CSS: Final = """
-.leaflet-container{background:#eef0ea;font-family:"DejaVu Sans","Liberation Sans",sans-serif}
-.cm-pin{background:none;border:none}
-.cm-pin span{display:flex;align-items:center;justify-content:center;box-sizing:border-box;width:24px;height:24px;
- border-radius:50%;background:var(--cm);color:#fff;border:2px solid #fff;box-shadow:0 1px 3px rgba(0,0,0,.55);
- font:bold 13px/1 "DejaVu Sans",sans-serif}
-.cm-pin.cm-approx span{background:rgba(255,255,255,.9);color:var(--cm);border:2px dashed var(--cm);opacity:.8}
-.cm-pin.cm-selected span{width:34px;height:34px;font-size:17px;border:3px solid #111;
- box-shadow:0 0 0 4px rgba(255,255,255,.9),0 2px 6px rgba(0,0,0,.6)}
-.cm-popup{font-size:13px;line-height:1.35;max-width:300px}
-.cm-name{font-weight:700;font-size:15px;margin:0}
-.cm-alt{color:#555;font-style:italic;margin:0 0 4px}
-.cm-meta{margin:4px 0}
-.cm-sym{display:inline-block;width:18px;height:18px;line-height:18px;text-align:center;border-radius:50%;
- color:#fff;font-size:11px;margin-right:4px;vertical-align:middle}
-.cm-sym.cm-approx{background:#fff!important;border:1px dashed;box-sizing:border-box}
-.cm-prec{color:#8a4b00;margin-top:4px}
-.cm-hint{color:#555;margin-top:6px;font-size:12px}
-.cm-details dl{margin:6px 0;padding:0}
-.cm-details dt{color:#555;font-size:.85em;margin:6px 0 0;padding:0;font-weight:600}
-.cm-details dd{margin:0;padding:0;overflow-wrap:anywhere}
-.cm-details ul{margin:4px 0;padding-left:18px}
-.cm-details p.cm-desc{margin:6px 0}
-.cm-legend{background:rgba(255,255,255,.95);padding:6px 8px;border-radius:6px;box-shadow:0 1px 4px rgba(0,0,0,.35);
- font-size:11px;line-height:1.35;max-width:230px;overflow:auto}
-.cm-legend summary{font-weight:700;cursor:pointer}
-.cm-legend .cm-count{font-weight:700;margin:2px 0}
-.cm-legend ul{list-style:none;margin:4px 0 0;padding:0}
-.cm-legend li.cm-zero{opacity:.45}
-"""
+_PAGE_ASSETS: Final = ("leaflet", "markercluster", vendor.MAP_ASSET.name)
+"""What the map page loads, in order: Leaflet, markercluster, the map's own script and style sheet."""
 
 
 # --------------------------------------------------------------------------------------------- text helpers
@@ -152,18 +143,6 @@ def _script_json(value: object) -> str:
     """Return `value` as JSON that is safe inside a ``<script>`` element (no ``</script>``, no ``<!--``)."""
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").replace("\u2028", "\\u2028")
-
-
-def _plan_label(item: str, lang: Lang) -> str:
-    if not item:
-        return ""
-    known = schema.PLAN_ITEMS.get(item)
-    return f"{item} — {label(known, lang)}" if known else item
-
-
-def _vocab(vocab: Mapping[str, schema.Label], value: str, lang: Lang) -> str:
-    known = vocab.get(value)
-    return label(known, lang) if known else value
 
 
 def _category(cat_id: str) -> schema.Category | None:
@@ -215,17 +194,16 @@ def details_html(space: Mapping[str, Any], *, lang: Lang = "vi", events: gpd.Geo
     """
     first, second = space_names(space, lang)
     cat_id = _text(space.get(schema.CATEGORY))
-    cat = _category(cat_id)
     precision = _text(space.get(schema.POSITION_PRECISION)) or "exact"
     rows: list[tuple[str, str]] = [
         (
             t("f_category", lang),
-            _symbol_html(cat_id, exact=precision == "exact") + _e(label(cat.label, lang) if cat else cat_id),
+            _symbol_html(cat_id, exact=precision == "exact") + _e(vocab_label(schema.CATEGORIES, cat_id, lang)),
         ),
         (t("f_address", lang), _e(space.get(schema.ADDRESS))),
         (t("f_district", lang), _e(unit_label(_text(space.get(schema.DISTRICT)), lang))),
         (t("f_ward_2025", lang), _e(unit_label(_text(space.get(schema.WARD_2025)), lang))),
-        (t("f_status", lang), _e(_vocab(schema.STATUSES, _text(space.get(schema.STATUS)), lang))),
+        (t("f_status", lang), _e(vocab_label(schema.STATUSES, _text(space.get(schema.STATUS)), lang))),
         (t("f_opening_hours", lang), _e(space.get(schema.OPENING_HOURS))),
     ]
     website = _text(space.get(schema.WEBSITE))
@@ -238,9 +216,12 @@ def details_html(space: Mapping[str, Any], *, lang: Lang = "vi", events: gpd.Geo
         rows.append((t("f_website", lang), _e(website)))
     rows += [
         (t("f_lead_agency", lang), _e(space.get(schema.LEAD_AGENCY))),
-        (t("f_plan_item", lang), _e(_plan_label(_text(space.get(schema.PLAN_ITEM)), lang))),
-        (t("f_network", lang), _e(_vocab(schema.NETWORK_MEMBER, _text(space.get(schema.NETWORK_MEMBER_COL)), lang))),
-        (t("f_position", lang), _e(_vocab(schema.PRECISIONS, precision, lang))),
+        (t("f_plan_item", lang), _e(plan_label(_text(space.get(schema.PLAN_ITEM)), lang))),
+        (
+            t("f_network", lang),
+            _e(vocab_label(schema.NETWORK_MEMBER, _text(space.get(schema.NETWORK_MEMBER_COL)), lang)),
+        ),
+        (t("f_position", lang), _e(vocab_label(schema.PRECISIONS, precision, lang))),
         (t("f_last_verified", lang), _e(space.get(schema.LAST_VERIFIED))),
     ]
     description = schema.Label(_text(space.get(schema.DESCRIPTION_VI)), _text(space.get(schema.DESCRIPTION_EN))).get(
@@ -248,7 +229,7 @@ def details_html(space: Mapping[str, Any], *, lang: Lang = "vi", events: gpd.Geo
     )
     parts = [f'<div class="cm-details" lang="{lang}">', f'<p class="cm-name">{_e(first)}</p>']
     if second:
-        parts.append(f'<p class="cm-alt" lang="{"en" if lang == "vi" else "vi"}">{_e(second)}</p>')
+        parts.append(f'<p class="cm-alt" lang="{other_lang(lang)}">{_e(second)}</p>')
     if description:
         parts.append(f'<p class="cm-desc">{_e(description)}</p>')
     parts.append("<dl>")
@@ -261,7 +242,7 @@ def details_html(space: Mapping[str, Any], *, lang: Lang = "vi", events: gpd.Geo
 
 def details_page_html(space: Mapping[str, Any], *, lang: Lang = "vi", events: gpd.GeoDataFrame | None = None) -> str:
     """Return `details_html` with the style sheet it needs, for a page outside the map (the app's panel)."""
-    return f"<style>{_CSS}</style>{details_html(space, lang=lang, events=events)}"
+    return f"<style>{vendor.inline_css(vendor.MAP_ASSET.name)}</style>{details_html(space, lang=lang, events=events)}"
 
 
 def _events_html(space_id: str, events: gpd.GeoDataFrame | None, lang: Lang) -> str:
@@ -286,26 +267,18 @@ def _events_html(space_id: str, events: gpd.GeoDataFrame | None, lang: Lang) -> 
 # ----------------------------------------------------------------------------------------------- the layer
 
 
-def spaces_payload(
-    spaces: gpd.GeoDataFrame,
-    *,
-    lang: Lang = "vi",
-    popups: Popups = "lean",
-    events: gpd.GeoDataFrame | None = None,
-) -> dict[str, Any]:
-    """Return the compact data the spaces layer's script draws from.
+def spaces_payload(selection: Selection, *, lang: Lang = "vi", popups: Popups = "lean") -> dict[str, Any]:
+    """Return the compact data the spaces layer's script (``creativeMap.spacesLayer``) draws from.
 
     Parameters
     ----------
-    spaces
-        The (filtered) spaces frame.
+    selection
+        The spaces to draw, and their events (listed in full popups): `creative_map.select`'s result.
     lang
         Language of the labels.
     popups
         ``"lean"``: a few properties per space, the popup built in the browser; ``"full"``: each row also
         carries its escaped `details_html`.
-    events
-        The events frame (only used with ``popups="full"``).
 
     Returns
     -------
@@ -315,6 +288,7 @@ def spaces_payload(
         ``[id, name_vi, name_en, category, status, precision, address, lat, lon, geometry or 0(, html)]``
         (indexes into ``c``, ``s``, ``p``; the geometry, as GeoJSON, only for lines and areas).
     """
+    spaces, events = selection.spaces, selection.events
     cat_ids = list(schema.CATEGORIES)
     status_ids = list(schema.STATUSES)
     precision_ids = list(schema.PRECISIONS)
@@ -384,83 +358,16 @@ def _rounded(geojson: Any) -> Any:
 class SpacesLayer(MacroElement):
     """All the spaces in one layer: clustered markers for points, paths for lines and areas.
 
-    The script reads the compact rows of `spaces_payload`, sets ``feature.properties.id`` on every layer
-    (so a click reports the space's id, see the app), and writes the number of spaces drawn into the map
-    container's ``data-cm-count`` attribute.
+    One call, ``creativeMap.spacesLayer(map, payload)`` (``resources/map/creative_map.js``): it reads the
+    compact rows of `spaces_payload`, sets ``feature.properties.id`` on every layer (so a click reports the
+    space's id, see the app), and writes the number of spaces drawn into the map container's
+    ``data-cm-count`` attribute.
     """
 
     _template = Template(
-        """
-{% macro header(this, kwargs) %}<style>{{ this.css }}</style>{% endmacro %}
-{% macro script(this, kwargs) %}
-var {{ this.get_name() }} = (function (map) {
-  var D = {{ this.payload }};
-  var cats = D.c, full = D.f.length && D.f[0].length > 10;
-  var points = L.markerClusterGroup({chunkedLoading: true, showCoverageOnHover: false, maxClusterRadius: 45,
-    spiderfyOnMaxZoom: true, disableClusteringAtZoom: 19});
-  var shapes = L.featureGroup();
-  var icons = {}, markers = [];
-  function el(tag, cls, text) {
-    var e = document.createElement(tag);
-    if (cls) { e.className = cls; }
-    if (text) { e.textContent = text; }
-    return e;
-  }
-  function icon(ci, exact) {
-    var k = ci + (exact ? "e" : "a");
-    if (!icons[k]) {
-      icons[k] = L.divIcon({className: "cm-pin" + (exact ? "" : " cm-approx"), html: cats[ci][3],
-        iconSize: [24, 24], iconAnchor: [12, 12], popupAnchor: [0, -10]});
-    }
-    return icons[k];
-  }
-  function names(r) {
-    var a = D.lang === "en" ? (r[2] || r[1]) : (r[1] || r[2]);
-    var b = D.lang === "en" ? r[1] : r[2];
-    return [a, b && b !== a ? b : ""];
-  }
-  function popup(r) {
-    var box = el("div", "cm-popup");
-    if (full) { box.innerHTML = r[10]; return box; }
-    var n = names(r), exact = r[5] === D.x;
-    box.appendChild(el("p", "cm-name", n[0]));
-    if (n[1]) { box.appendChild(el("p", "cm-alt", n[1])); }
-    var meta = el("div", "cm-meta"), sym = el("span", "cm-sym" + (exact ? "" : " cm-approx"), cats[r[3]][2]);
-    sym.style.background = cats[r[3]][0]; sym.style.borderColor = cats[r[3]][0];
-    if (!exact) { sym.style.color = cats[r[3]][0]; }
-    meta.appendChild(sym);
-    meta.appendChild(document.createTextNode(cats[r[3]][1] + " · " + D.s[r[4]]));
-    box.appendChild(meta);
-    if (r[6]) { box.appendChild(el("div", "cm-addr", r[6])); }
-    if (!exact) { box.appendChild(el("div", "cm-prec", D.p[r[5]])); }
-    box.appendChild(el("div", "cm-hint", D.t.more));
-    return box;
-  }
-  D.f.forEach(function (r) {
-    var feature = {type: "Feature", properties: {id: r[0]}}, layer, exact = r[5] === D.x, colour = cats[r[3]][0];
-    if (r[9]) {
-      feature.geometry = r[9];
-      layer = L.geoJSON(feature, {style: {color: colour, weight: 5, opacity: exact ? 0.9 : 0.6,
-        dashArray: exact ? null : "8 6", fillColor: colour, fillOpacity: exact ? 0.25 : 0.12,
-        className: "cm-shape"}});
-      shapes.addLayer(layer);
-    } else {
-      var title = names(r)[0];
-      layer = L.marker([r[7], r[8]], {icon: icon(r[3], exact), title: title, alt: title, riseOnHover: true});
-      layer.feature = feature;
-      markers.push(layer);
-    }
-    layer.bindPopup(function () { return popup(r); }, {maxWidth: 320, minWidth: 200});
-  });
-  points.addLayers(markers);
-  var group = L.featureGroup([shapes, points]);
-  group.cmCount = D.f.length;
-  map.getContainer().setAttribute("data-cm-count", String(D.f.length));
-  return group;
-})({{ this._parent.get_name() }});
-{{ this.get_name() }}.addTo({{ this._parent.get_name() }});
-{% endmacro %}
-"""
+        """{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = creativeMap.spacesLayer({{ this._parent.get_name() }}, {{ this.payload }});
+{% endmacro %}"""
     )
 
     def __init__(self, payload: Mapping[str, Any], *, name: str = "spaces") -> None:
@@ -468,28 +375,18 @@ var {{ this.get_name() }} = (function (map) {
         self._name = "SpacesLayer"
         self.layer_name = name
         self.payload = _script_json(payload)
-        self.css = _CSS
 
 
 class Legend(MacroElement):
-    """The legend: a Leaflet control (so it works in the app and in an exported file alike)."""
+    """The legend: a Leaflet control (so it works in the app and in an exported file alike).
+
+    One call, ``creativeMap.legend(map, html)``: the inner HTML of `legend_html`, folded on a small map.
+    """
 
     _template = Template(
-        """
-{% macro script(this, kwargs) %}
-var {{ this.get_name() }} = L.control({position: "bottomleft"});
-{{ this.get_name() }}.onAdd = function (map) {
-  var box = L.DomUtil.create("details", "cm-legend");
-  box.innerHTML = {{ this.html }};
-  box.open = map.getSize().x >= 600;
-  box.style.maxHeight = Math.max(120, map.getSize().y - 90) + "px";
-  L.DomEvent.disableClickPropagation(box);
-  L.DomEvent.disableScrollPropagation(box);
-  return box;
-};
-{{ this.get_name() }}.addTo({{ this._parent.get_name() }});
-{% endmacro %}
-"""
+        """{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = creativeMap.legend({{ this._parent.get_name() }}, {{ this.html }});
+{% endmacro %}"""
     )
 
     def __init__(self, inner_html: str) -> None:
@@ -498,8 +395,9 @@ var {{ this.get_name() }} = L.control({position: "bottomleft"});
         self.html = _script_json(inner_html)
 
 
-def legend_html(spaces: gpd.GeoDataFrame, *, lang: Lang = "vi", boundaries_label: str = "") -> str:
+def legend_html(selection: Selection, *, lang: Lang = "vi", boundaries_label: str = "") -> str:
     """Return the legend's inner HTML: the count, one line per category with its count, the precision key."""
+    spaces = selection.spaces
     counts = spaces[schema.CATEGORY].value_counts().to_dict() if len(spaces) else {}
     items = []
     for cat in schema.CATEGORIES.values():
@@ -518,37 +416,16 @@ def legend_html(spaces: gpd.GeoDataFrame, *, lang: Lang = "vi", boundaries_label
 
 
 class SelectedSpace(MacroElement):
-    """The selected space, drawn above the others, with its full popup opened when it is added to the map."""
+    """The selected space, drawn above the others, with its full popup opened when it is added to the map.
+
+    One call, ``creativeMap.selectedSpace(parent, data)``: the marker is added to the parent (the map, or the
+    feature group the app hands to ``st_folium``), then the map centres on it and opens the popup.
+    """
 
     _template = Template(
-        """
-{% macro script(this, kwargs) %}
-var {{ this.get_name() }} = (function () {
-  var span = document.createElement("span");
-  span.textContent = {{ this.symbol }};
-  span.style.setProperty("--cm", {{ this.colour }});
-  var marker = L.marker({{ this.location }}, {zIndexOffset: 10000, title: {{ this.title }}, alt: {{ this.title }},
-    icon: L.divIcon({className: "cm-pin cm-selected" + ({{ this.exact }} ? "" : " cm-approx"), html: span,
-    iconSize: [34, 34], iconAnchor: [17, 17], popupAnchor: [0, -14]})});
-  marker.feature = {type: "Feature", properties: {id: {{ this.space_id }}}};
-  var box = document.createElement("div");
-  box.className = "cm-popup cm-popup-full";
-  box.innerHTML = {{ this.html }};
-  marker.bindPopup(box, {maxWidth: 340, minWidth: 220, maxHeight: 300, autoPanPadding: [20, 20]});
-  function focus() {
-    if (!marker._map) { return; }
-    marker._map.setView(marker.getLatLng(), Math.max(marker._map.getZoom(), {{ this.zoom }}), {animate: false});
-    marker.openPopup();
-  }
-  marker.on("add", function () {
-    // Once the code that added it has finished: centre on the space, zoom in, open its popup.
-    setTimeout(focus, 0);
-  });
-  return marker;
-})();
-{{ this.get_name() }}.addTo({{ this._parent.get_name() }});
-{% endmacro %}
-"""
+        """{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = creativeMap.selectedSpace({{ this._parent.get_name() }}, {{ this.data }});
+{% endmacro %}"""
     )
 
     def __init__(self, space: Mapping[str, Any], *, lang: Lang, events: gpd.GeoDataFrame | None) -> None:
@@ -556,14 +433,17 @@ var {{ this.get_name() }} = (function () {
         self._name = "SelectedSpace"
         cat_id = _text(space.get(schema.CATEGORY))
         cat = _category(cat_id)
-        self.location = json.dumps([round(float(space[schema.REP_LAT]), 6), round(float(space[schema.REP_LON]), 6)])
-        self.symbol = _script_json(SYMBOLS.get(cat_id, "●"))
-        self.colour = _script_json(cat.colour if cat else "#757575")
-        self.exact = "true" if _text(space.get(schema.POSITION_PRECISION)) == "exact" else "false"
-        self.title = _script_json(space_names(space, lang)[0])
-        self.space_id = _script_json(_text(space.get(schema.ID)))
-        self.html = _script_json(details_html(space, lang=lang, events=events))
-        self.zoom = FOCUS_ZOOM
+        data = {
+            "location": [round(float(space[schema.REP_LAT]), 6), round(float(space[schema.REP_LON]), 6)],
+            "symbol": SYMBOLS.get(cat_id, "●"),
+            "colour": cat.colour if cat else "#757575",
+            "exact": _text(space.get(schema.POSITION_PRECISION)) == "exact",
+            "title": space_names(space, lang)[0],
+            "id": _text(space.get(schema.ID)),
+            "html": details_html(space, lang=lang, events=events),
+            "zoom": FOCUS_ZOOM,
+        }
+        self.data = _script_json(data)
 
 
 def _row(spaces: gpd.GeoDataFrame, space_id: str | None) -> pd.Series | None:
@@ -573,25 +453,24 @@ def _row(spaces: gpd.GeoDataFrame, space_id: str | None) -> pd.Series | None:
     return spaces.loc[hits[0]] if len(hits) else None
 
 
-def selection_layer(
-    spaces: gpd.GeoDataFrame, selected_id: str | None, *, lang: Lang = "vi", events: gpd.GeoDataFrame | None = None
-) -> folium.FeatureGroup | None:
+def selection_layer(selection: Selection, selected_id: str | None, *, lang: Lang = "vi") -> folium.FeatureGroup | None:
     """Return a feature group holding the selected space with its full popup (opened), or None.
 
-    The app hands it to ``st_folium(feature_group_to_add=...)``, which adds it to the drawn map without
-    reloading it; `build_map` adds it to the map itself.
+    None when `selected_id` is None or not one of the selected spaces. The popup lists the space's events of
+    the selection. The app hands the group to ``st_folium(feature_group_to_add=...)``, which adds it to the
+    drawn map without reloading it; `build_map` adds it to the map itself.
     """
-    space = _row(spaces, selected_id)
+    space = _row(selection.spaces, selected_id)
     if space is None:
         return None
     group = folium.FeatureGroup(name=t("selected_layer", lang), control=False)
-    group.add_child(SelectedSpace(space, lang=lang, events=events))
+    group.add_child(SelectedSpace(space, lang=lang, events=selection.events))
     return group
 
 
-def focus(spaces: gpd.GeoDataFrame, selected_id: str | None) -> tuple[tuple[float, float] | None, int | None]:
+def focus(selection: Selection, selected_id: str | None) -> tuple[tuple[float, float] | None, int | None]:
     """Return ((lat, lon), zoom) to show the selected space, or (None, None) when there is none."""
-    space = _row(spaces, selected_id)
+    space = _row(selection.spaces, selected_id)
     if space is None:
         return None, None
     return (float(space[schema.REP_LAT]), float(space[schema.REP_LON])), FOCUS_ZOOM
@@ -600,16 +479,15 @@ def focus(spaces: gpd.GeoDataFrame, selected_id: str | None) -> tuple[tuple[floa
 # ------------------------------------------------------------------------------------------------- the map
 
 
-def _new_map(spaces: gpd.GeoDataFrame, *, basemap: str, lang: Lang, fit: bool = True) -> folium.Map:
+def _new_map(spaces: gpd.GeoDataFrame, *, basemap: Basemap, lang: Lang, fit: bool = True) -> folium.Map:
     if basemap not in BASEMAPS:
         raise ValueError(f"`basemap` must be one of {', '.join(BASEMAPS)}, not {basemap!r}")
     m = folium.Map(location=HANOI_CENTRE, zoom_start=11, tiles=None, control_scale=True)
     m.options["maxZoom"] = MAX_ZOOM  # Leaflet.markercluster needs it on the map even without tiles
-    tiles = BASEMAPS[basemap]
+    tiles = TILES[basemap]
     if tiles is not None:
-        url, attr = tiles
         folium.TileLayer(
-            url, attr=attr, name=t(f"basemap_{basemap}", lang), max_zoom=MAX_ZOOM, max_native_zoom=19
+            tiles.url, attr=tiles.attribution, name=t(f"basemap_{basemap}", lang), max_zoom=MAX_ZOOM, max_native_zoom=19
         ).add_to(m)
     if fit and len(spaces):
         min_lon, min_lat, max_lon, max_lat = (float(v) for v in spaces.total_bounds)
@@ -621,18 +499,17 @@ def _new_map(spaces: gpd.GeoDataFrame, *, basemap: str, lang: Lang, fit: bool = 
 
 
 def _use_assets(m: folium.Map, *, assets: Assets, static_url: str) -> None:
-    """Point the map at Leaflet and markercluster served by the app, or inline them into the page."""
-    names = ("leaflet", "markercluster")
+    """Point the map at Leaflet, markercluster and the map's script served by the app, or inline them."""
     if assets == "static":
-        m.default_js = vendor.js_urls(static_url, names=names)
-        m.default_css = vendor.css_urls(static_url, names=names)
+        m.default_js = vendor.js_urls(static_url, names=_PAGE_ASSETS)
+        m.default_css = vendor.css_urls(static_url, names=_PAGE_ASSETS)
         return
     if assets != "inline":
         raise ValueError(f"`assets` must be 'static' or 'inline', not {assets!r}")
     m.default_js = []
     m.default_css = []
-    inline = "".join(f"<style>{vendor.inline_css(n)}</style>" for n in names) + "".join(
-        f"<script>{vendor.inline_js(n)}</script>" for n in names
+    inline = "".join(f"<style>{vendor.inline_css(n)}</style>" for n in _PAGE_ASSETS) + "".join(
+        f"<script>{vendor.inline_js(n)}</script>" for n in _PAGE_ASSETS
     )
     root = m.get_root()
     assert isinstance(root, Figure), "a folium map always sits in a Figure"
@@ -641,16 +518,13 @@ def _use_assets(m: folium.Map, *, assets: Assets, static_url: str) -> None:
 
 def _add_boundaries(m: folium.Map, boundaries: gpd.GeoDataFrame, *, lang: Lang) -> str:
     """Draw the unit boundaries (under the spaces) and return the layer's label for the legend."""
-    approximate = bool(boundaries["approximate"].any()) if "approximate" in boundaries else False
+    approximate = is_approximate(boundaries)
     level_names = boundaries["name"].astype(str).tolist()
-    kind = (
-        "boundaries_district"
-        if level_names and level_names[0].startswith(("Quận", "Huyện", "Thị xã"))
-        else ("boundaries_ward_2025")
-    )
-    name = t(kind, lang) + (f" ({t('approximate', lang)})" if approximate else "")
+    kind = "boundaries_district" if level_names and admin.is_district_name(level_names[0]) else "boundaries_ward_2025"
+    mark = f" ({t('approximate', lang)})" if approximate else ""
+    name = t(kind, lang) + mark
     frame = gpd.GeoDataFrame(
-        {"label": [unit_label(n, lang) + (f" ({t('approximate', lang)})" if approximate else "") for n in level_names]},
+        {"label": [unit_label(n, lang) + mark for n in level_names]},
         geometry=boundaries.geometry.to_crs(schema.CRS).values,
         crs=schema.CRS,
     )
@@ -673,50 +547,53 @@ def _add_boundaries(m: folium.Map, boundaries: gpd.GeoDataFrame, *, lang: Lang) 
 
 
 def build_map(
-    spaces: gpd.GeoDataFrame,
+    selection: Selection,
     *,
     lang: Lang = "vi",
-    events: gpd.GeoDataFrame | None = None,
     boundaries: gpd.GeoDataFrame | None = None,
     selected_id: str | None = None,
-    basemap: str = "osm",
+    basemap: Basemap = "osm",
     assets: Assets = "static",
     popups: Popups | None = None,
     static_url: str = vendor.DEFAULT_STATIC_URL,
 ) -> folium.Map:
-    """Return the folium map of `spaces`: the spaces layer, its legend, the boundary layer and a layer switch.
+    """Return the folium map of a selection: the spaces layer, its legend, the boundary layer and a layer switch.
 
     Parameters
     ----------
-    spaces
-        The spaces to draw: `creative_map.query.filter_spaces`' result (the input is not changed).
+    selection
+        What to draw: `creative_map.select`'s result. Its spaces are drawn at their representative points
+        (lines and areas as such); its events are listed in the popups that carry full details. It is not
+        changed.
     lang
         ``"vi"`` (default) or ``"en"``, for every label, the legend and the popups.
-    events
-        The events frame: listed in the popups that carry full details.
     boundaries
         A frame from `creative_map.boundaries.load_boundaries` (columns name, code, approximate, geometry);
-        drawn under the spaces, marked approximate when it is. None: no boundary layer.
+        drawn under the spaces, marked approximate when it is (`creative_map.boundaries.is_approximate`).
+        None: no boundary layer.
     selected_id
         A space to highlight, open and centre on.
     basemap
-        ``"osm"``, ``"light"`` or ``"none"`` (no tiles: the map still draws, on a plain background).
+        One of `creative_map.types.BASEMAPS`: ``"osm"``, ``"light"`` or ``"none"`` (no tiles: the map still
+        draws, on a plain background).
     assets
-        ``"static"``: Leaflet and markercluster from the app's static URLs (`static_url`); ``"inline"``:
-        their text inside the page, so the HTML works from ``file://`` with no network.
+        ``"static"``: Leaflet, markercluster and the map's own script and style sheet from the app's static
+        URLs (`static_url`); ``"inline"``: their text inside the page, so the HTML works from ``file://``
+        with no network.
     popups
         ``"lean"`` (a few properties per space; details with the selection) or ``"full"`` (every popup
         with all details). Default: full for inline pages, lean otherwise.
     static_url
-        Where the app serves ``static/vendor/``.
+        Where the app serves ``static/vendor/`` (see `creative_map.assets.ensure_static`).
 
     Returns
     -------
     folium.Map
         Render it with ``m.get_root().render()`` or hand it to ``st_folium``.
     """
+    spaces = selection.spaces
     popups = popups or ("full" if assets == "inline" else "lean")
-    centre, zoom = focus(spaces, selected_id)
+    centre, zoom = focus(selection, selected_id)
     m = _new_map(spaces, basemap=basemap, lang=lang, fit=centre is None)
     if centre is not None and zoom is not None:
         m.location = list(centre)
@@ -725,10 +602,9 @@ def build_map(
     boundaries_label = ""
     if boundaries is not None and len(boundaries):
         boundaries_label = _add_boundaries(m, boundaries, lang=lang)
-    layer = SpacesLayer(spaces_payload(spaces, lang=lang, popups=popups, events=events))
-    m.add_child(layer)
-    m.add_child(Legend(legend_html(spaces, lang=lang, boundaries_label=boundaries_label)))
-    group = selection_layer(spaces, selected_id, lang=lang, events=events)
+    m.add_child(SpacesLayer(spaces_payload(selection, lang=lang, popups=popups)))
+    m.add_child(Legend(legend_html(selection, lang=lang, boundaries_label=boundaries_label)))
+    group = selection_layer(selection, selected_id, lang=lang)
     if group is not None:
         group.add_to(m)
     if boundaries is not None and len(boundaries):
@@ -739,31 +615,40 @@ def build_map(
 # -------------------------------------------------------------------------------------------------- the list
 
 
-def list_frame(spaces: gpd.GeoDataFrame, *, lang: Lang = "vi", events: gpd.GeoDataFrame | None = None) -> pd.DataFrame:
-    """Return the table of `spaces` for the list view, in their order, with labels in `lang`.
+def list_frame(selection: Selection, *, lang: Lang = "vi", limit: int | None = None) -> pd.DataFrame:
+    """Return the table of the selected spaces for the list view, in their order, with labels in `lang`.
 
-    Columns: name (in `lang`), kind, district, 2025 ward, status, number of events; the index is the
-    space's id.
+    Parameters
+    ----------
+    selection
+        `creative_map.select`'s result; each space's events are counted among the selection's events.
+    lang
+        ``"vi"`` or ``"en"``: the column names and the labels.
+    limit
+        Only the first this many spaces (None: all).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns: name (in `lang`), kind, district, 2025 ward, status, number of events; the index is the
+        space's id.
     """
+    spaces = selection.spaces if limit is None else selection.spaces.iloc[:limit]
     event_counts: dict[str, int] = {}
-    if events is not None and len(events):
-        for ids in events[schema.SPACE_IDS]:
-            for sid in ids or []:
-                event_counts[sid] = event_counts.get(sid, 0) + 1
-    frame = pd.DataFrame(
+    for ids in selection.events[schema.SPACE_IDS]:
+        for sid in ids or []:
+            event_counts[sid] = event_counts.get(sid, 0) + 1
+    return pd.DataFrame(
         {
             t("col_name", lang): [space_names(row, lang)[0] for row in _records(spaces)],
-            t("col_category", lang): [
-                _vocab({k: c.label for k, c in schema.CATEGORIES.items()}, c, lang) for c in spaces[schema.CATEGORY]
-            ],
+            t("col_category", lang): [vocab_label(schema.CATEGORIES, c, lang) for c in spaces[schema.CATEGORY]],
             t("col_district", lang): [unit_label(_text(d), lang) for d in spaces[schema.DISTRICT]],
             t("col_ward_2025", lang): [unit_label(_text(w), lang) for w in spaces[schema.WARD_2025]],
-            t("col_status", lang): [_vocab(schema.STATUSES, s, lang) for s in spaces[schema.STATUS]],
+            t("col_status", lang): [vocab_label(schema.STATUSES, s, lang) for s in spaces[schema.STATUS]],
             t("col_events", lang): [event_counts.get(sid, 0) for sid in spaces[schema.ID]],
         },
         index=pd.Index(spaces[schema.ID].tolist(), name=schema.ID),
     )
-    return frame
 
 
 def _records(spaces: gpd.GeoDataFrame) -> Sequence[Mapping[str, Any]]:

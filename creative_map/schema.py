@@ -8,7 +8,9 @@ field table in ``data/README.md`` (tested against :func:`field_table_markdown`).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Final, Literal
+from typing import Final
+
+from creative_map.types import Lang
 
 __all__ = [
     "CATEGORIES",
@@ -24,8 +26,6 @@ __all__ = [
     "Label",
     "field_table_markdown",
 ]
-
-Lang = Literal["vi", "en"]
 
 # Column names of the spaces frame (the GeoJSON properties, plus the derived columns added at load).
 ID: Final = "id"

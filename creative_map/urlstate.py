@@ -10,14 +10,15 @@ keys are the parameter names). No Streamlit here: the app passes plain mappings.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 
 from creative_map import admin, schema
-from creative_map.i18n import DEFAULT_LANG, Lang, t
+from creative_map.i18n import t
+from creative_map.patterns import is_iso_date, is_slug
 from creative_map.query import Filter
+from creative_map.types import BASEMAPS, BOUNDARY_LAYERS, DEFAULT_LANG, LANGS, Basemap, BoundaryLayer, Lang, Level
 
 __all__ = [
     "PARAMS",
@@ -29,9 +30,6 @@ __all__ = [
     "to_params",
     "widget_values",
 ]
-
-UnitSet = Literal["district", "ward_2025"]
-BoundaryLayer = Literal["none", "district", "ward_2025"]
 
 LANG: Final = "lang"
 SEARCH: Final = "q"
@@ -66,11 +64,7 @@ PARAMS: Final = (
 )
 """Every parameter the app reads; anything else in a link is ignored with a notice."""
 
-BASEMAPS: Final = ("osm", "light", "none")
-LAYERS: Final = ("none", "district", "ward_2025")
 MAX_SEARCH: Final = 200
-_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 @dataclass(frozen=True)
@@ -80,9 +74,9 @@ class ViewState:
     filter: Filter = field(default_factory=Filter)
     lang: Lang = DEFAULT_LANG
     selected: str | None = None
-    units: UnitSet = "district"
+    units: Level = "district"
     """Which set of units the person filters by (the other set's choices are not used)."""
-    basemap: str = "osm"
+    basemap: Basemap = "osm"
     layer: BoundaryLayer = "none"
 
 
@@ -125,11 +119,8 @@ def _plan_ok(value: str) -> bool:
 def _date(value: str | None, name: str, notices: list[Notice]) -> str | None:
     if not value:
         return None
-    if _DATE.match(value):
-        try:
-            return dt.date.fromisoformat(value).isoformat()
-        except ValueError:
-            pass
+    if is_iso_date(value):
+        return value
     notices.append(Notice("bad", name, value))
     return None
 
@@ -180,12 +171,12 @@ def parse_params(
 
     lang_value = _single(params, LANG)
     lang: Lang = DEFAULT_LANG
-    if lang_value in ("vi", "en"):
-        lang = lang_value  # type: ignore[assignment]
+    if lang_value in LANGS:
+        lang = lang_value
     elif lang_value is not None:
         notices.append(Notice("bad", LANG, lang_value))
 
-    units: UnitSet = "district"
+    units: Level = "district"
     units_value = _single(params, UNITS)
     if units_value == "ward_2025":
         units = "ward_2025"
@@ -232,21 +223,23 @@ def parse_params(
     )
 
     selected = _single(params, SELECTED) or None
-    if selected is not None and not _ID.match(selected):
+    if selected is not None and not is_slug(selected):
         notices.append(Notice("bad", SELECTED, selected))
         selected = None
     elif selected is not None and space_ids is not None and selected not in space_ids:
         notices.append(Notice("unknown_space", SELECTED, selected))
         selected = None
 
-    basemap = _single(params, BASEMAP) or "osm"
-    if basemap not in BASEMAPS:
-        notices.append(Notice("bad", BASEMAP, basemap))
-        basemap = "osm"
+    basemap_value = _single(params, BASEMAP) or "osm"
+    basemap: Basemap = "osm"
+    if basemap_value in BASEMAPS:
+        basemap = basemap_value
+    else:
+        notices.append(Notice("bad", BASEMAP, basemap_value))
     layer_value = _single(params, LAYER) or "none"
     layer: BoundaryLayer = "none"
-    if layer_value in LAYERS:
-        layer = layer_value  # type: ignore[assignment]
+    if layer_value in BOUNDARY_LAYERS:
+        layer = layer_value
     else:
         notices.append(Notice("bad", LAYER, layer_value))
 
@@ -316,7 +309,7 @@ def _iso(value: object) -> str | None:
 
 def state_from_widgets(values: Mapping[str, Any]) -> ViewState:
     """Return the state the app's widgets show (the inverse of `widget_values`; missing keys: defaults)."""
-    units: UnitSet = "ward_2025" if values.get(UNITS) == "ward_2025" else "district"
+    units: Level = "ward_2025" if values.get(UNITS) == "ward_2025" else "district"
     start, end = _iso(values.get(EVENT_FROM)), _iso(values.get(EVENT_TO))
     if start and end and start > end:
         start, end = end, start
@@ -331,14 +324,14 @@ def state_from_widgets(values: Mapping[str, Any]) -> ViewState:
         event_start=start,
         event_end=end,
     )
-    lang: Lang = "en" if values.get(LANG) == "en" else DEFAULT_LANG
-    basemap = values.get(BASEMAP) if values.get(BASEMAP) in BASEMAPS else "osm"
-    layer: BoundaryLayer = values.get(LAYER) if values.get(LAYER) in LAYERS else "none"  # type: ignore[assignment]
+    lang: Lang = values[LANG] if values.get(LANG) in LANGS else DEFAULT_LANG
+    basemap: Basemap = values[BASEMAP] if values.get(BASEMAP) in BASEMAPS else "osm"
+    layer: BoundaryLayer = values[LAYER] if values.get(LAYER) in BOUNDARY_LAYERS else "none"
     return ViewState(
         filter=flt,
         lang=lang,
         selected=values.get(SELECTED) or None,
         units=units,
-        basemap=str(basemap),
+        basemap=basemap,
         layer=layer,
     )

@@ -2,20 +2,21 @@
 
 The map is the `st_folium` component: its arguments hold the map's script, from which the drawn spaces
 are read (the compact rows of `creative_map.mapping.SpacesLayer`). Map, list and counts must agree with
-`filter_spaces` for the same choices.
+`creative_map.select` for the same choices.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from creative_map import io, schema
-from creative_map.query import Filter, filter_spaces
+from creative_map import boundaries, load, select
+from creative_map.query import Filter
 
 from .conftest import ROOT, collection, make_space
 from .e2e.conftest import e2e_events, e2e_spaces
@@ -65,7 +66,7 @@ def map_args(at: AppTest) -> dict:
 
 def map_ids(at: AppTest) -> list[str]:
     script = map_args(at)["script"]
-    payload = json.loads(re.search(r"var D = (\{.*?\});\n", script).group(1))
+    payload = json.loads(re.search(r"creativeMap\.spacesLayer\(\w+, (\{.*\})\);\n", script).group(1))
     return [row[0] for row in payload["f"]]
 
 
@@ -88,16 +89,14 @@ def count_text(at: AppTest) -> str:
 
 
 def expected(data: Path, flt: Filter) -> list[str]:
-    spaces = io.load_spaces(data)
-    events = io.load_events(io.events_path_for(data), spaces=spaces)
-    return filter_spaces(spaces, flt, events=events)[schema.ID].tolist()
+    return select(load(data), flt).ids
 
 
 def assert_agree(at: AppTest, data: Path, flt: Filter) -> None:
     want = expected(data, flt)
     assert map_ids(at) == want
     assert list_ids(at) == want
-    total = len(io.load_spaces(data))
+    total = load(data).total
     assert count_text(at) in (f"**{len(want)} / {total} không gian**", f"**{len(want)} of {total} spaces**")
 
 
@@ -107,9 +106,12 @@ def test_opens_with_every_space(data: Path) -> None:
     assert len(map_ids(at)) == 6
     assert at.title[0].value == "Bản đồ không gian sáng tạo Hà Nội"
     assert not at.warning and not at.error
+    assert [m.value for m in at.markdown] == [count_text(at)]  # no stray text (Streamlit writes bare strings)
     args = map_args(at)
     assert args["returned_objects"] == ["last_active_drawing"]
     assert all(link.startswith("/app/static/vendor/") for link in args["js_links"] + args["css_links"])
+    assert args["js_links"][-1] == "/app/static/vendor/creative_map/creative_map.js"  # the map's own script
+    assert "/app/static/vendor/creative_map/creative_map.css" in args["css_links"]
 
 
 @pytest.mark.parametrize(
@@ -190,7 +192,7 @@ def test_choosing_a_space_focuses_the_map_and_shows_details(data: Path) -> None:
     at.selectbox(key="pick").set_value("van-mieu-quoc-tu-giam").run()
     args = map_args(at)
     assert args["center"] == [21.028611, 105.835556] and args["zoom"] == 16
-    assert "openPopup" in args["feature_group"] and "Văn Miếu" in args["feature_group"]
+    assert "creativeMap.selectedSpace(" in args["feature_group"] and "Văn Miếu" in args["feature_group"]
     details = [h.proto.body for h in at.get("html") if "cm-details" in h.proto.body]
     assert len(details) == 1 and "Lễ hội thư pháp" in details[0]
     assert 'href="http://vanmieu.gov.vn" target="_blank" rel="noopener noreferrer"' in details[0]
@@ -280,8 +282,8 @@ def test_download_exports_exactly_what_is_shown(data: Path) -> None:
     assert file.file_name.endswith(".csv") and file.mime.startswith("text/csv")
     assert len(at.get("download_button")) == 1
     rows = list(csv.DictReader(stdio.StringIO(file.data.decode("utf-8-sig"))))
-    want = filter_spaces(io.load_spaces(data), Filter(categories=("museum", "heritage")))
-    assert sorted(r["id"] for r in rows) == sorted(want[schema.ID])
+    want = expected(data, Filter(categories=("museum", "heritage")))
+    assert sorted(r["id"] for r in rows) == sorted(want)
     assert sorted(r["id"] for r in rows) == sorted(map_ids(at))
     # A changed filter withdraws the prepared file instead of offering a stale one.
     at.multiselect(key="cat").set_value(["museum"]).run()
@@ -291,7 +293,7 @@ def test_download_exports_exactly_what_is_shown(data: Path) -> None:
 def test_official_boundaries_from_the_settings(data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import geopandas as gpd
 
-    shipped = gpd.read_file(ROOT / "data" / "boundaries" / "districts.geojson")
+    shipped = gpd.read_file(boundaries.BOUNDARIES_DIR / boundaries.FILES["district"])
     official = tmp_path / "quan_huyen.gpkg"
     shipped[["name", "geometry"]].rename(columns={"name": "ten"}).to_crs("EPSG:32648").to_file(official)
     monkeypatch.setenv("CREATIVE_MAP_DISTRICTS", str(official))
@@ -305,3 +307,14 @@ def test_official_boundaries_from_the_settings(data: Path, tmp_path: Path, monke
     at = run({"layer": "district"})  # a message naming the file, the map without the layer, no traceback
     assert any(str(broken) in w.value and "Không dùng được tệp ranh giới" in w.value for w in at.warning)
     assert "L.control.layers" not in map_args(at)["script"]
+
+
+def test_an_edited_data_file_is_loaded_again(data: Path) -> None:
+    assert count_text(run()) == "**6 / 6 không gian**"
+    spaces = json.loads(data.read_text(encoding="utf-8"))
+    spaces["features"].append(make_space(105.8530, 21.0290, id="khong-gian-moi", name_vi="Không gian mới"))
+    data.write_text(json.dumps(spaces, ensure_ascii=False), encoding="utf-8")
+    os.utime(data, (data.stat().st_atime, data.stat().st_mtime + 10))  # a later version, whatever the clock says
+    at = run()
+    assert count_text(at) == "**7 / 7 không gian**"
+    assert "khong-gian-moi" in map_ids(at)

@@ -1,4 +1,5 @@
-"""The folium map, popups and details: rendered HTML and the map object's options, no browser."""
+"""The folium map, popups and details: rendered HTML and the map object's options, no browser; the map's
+script and style sheet as files that parse."""
 
 from __future__ import annotations
 
@@ -6,15 +7,21 @@ import json
 import re
 from pathlib import Path
 
+import esprima
 import geopandas as gpd
 import pytest
+import tinycss2
 from geopandas.testing import assert_geodataframe_equal
 from shapely.geometry import box
 
-from creative_map import assets, io, mapping, schema
+from creative_map import Dataset, Selection, assets, io, mapping, schema, select, types
+from creative_map.dataset import empty_events
 from creative_map.mapping import build_map, details_html, list_frame, safe_url, spaces_payload
 
 from .conftest import collection, make_space
+
+MAP_FILES = Path(str(assets.source_dir(assets.MAP_ASSET)))
+SCRIPT = (MAP_FILES / "creative_map.js").read_text(encoding="utf-8")
 
 LINE = {"type": "LineString", "coordinates": [[105.8500, 21.0300], [105.8530, 21.0290]]}
 
@@ -43,6 +50,16 @@ def events(spaces, write_json) -> gpd.GeoDataFrame:
     return io.load_events(write_json(collection(feature), "events.geojson"), spaces=spaces)
 
 
+def selected(spaces: gpd.GeoDataFrame, events: gpd.GeoDataFrame | None = None) -> Selection:
+    """Everything in `spaces` (and `events`), as `creative_map.select` hands it on."""
+    return select(Dataset(spaces, events if events is not None else empty_events()))
+
+
+@pytest.fixture
+def selection(spaces) -> Selection:
+    return selected(spaces)
+
+
 def hand_boundaries(approximate: bool = True) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(
         {
@@ -60,23 +77,56 @@ def rendered(m) -> str:
 
 
 def payload_of(html_text: str) -> dict:
-    match = re.search(r"var D = (\{.*?\});\n", html_text)
+    match = re.search(r"creativeMap\.spacesLayer\(\w+, (\{.*\})\);\n", html_text)
     assert match, "no spaces payload in the page"
     return json.loads(match.group(1))
 
 
-def test_every_script_and_style_comes_from_the_app(spaces) -> None:
-    page = rendered(build_map(spaces))
+def js_function(name: str) -> str:
+    """The text of the function `name` of the map's script (up to the next function at the same depth)."""
+    start = SCRIPT.index(f"  function {name}(")
+    end = SCRIPT.find("\n  function ", start + 1)
+    return SCRIPT[start : end if end > 0 else None]
+
+
+def test_the_map_script_and_style_sheet_are_package_files_that_parse() -> None:
+    tree = esprima.parseScript(SCRIPT)  # raises on a syntax error
+    assert tree.body, "the script is empty"
+    for name in ("spacesLayer", "legend", "selectedSpace"):
+        assert f"{name}: {name}" in SCRIPT, f"creativeMap.{name} is not exported"
+    css = (MAP_FILES / "creative_map.css").read_text(encoding="utf-8")
+    rules = tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True)
+    errors = [r for r in rules if r.type == "error"]
+    assert not errors, errors
+    for rule in rules:
+        declarations = tinycss2.parse_declaration_list(rule.content, skip_comments=True, skip_whitespace=True)
+        assert not [d for d in declarations if d.type == "error"], tinycss2.serialize(rule.prelude)
+    assert {".cm-pin", ".cm-popup", ".cm-legend"} <= {tinycss2.serialize(r.prelude).strip() for r in rules}
+
+
+def test_the_page_only_calls_into_the_map_script(selection) -> None:
+    page = rendered(build_map(selection, selected_id="phong-tranh-cu"))
+    for call in ("creativeMap.spacesLayer(", "creativeMap.legend(", "creativeMap.selectedSpace("):
+        assert page.count(call) == 1, call
+    assert "function" not in page[page.index("creativeMap.spacesLayer(") :].split("</script>")[0]
+    assert "markerClusterGroup" not in page and ".cm-pin" not in page  # the script and the style are files
+
+
+def test_every_script_and_style_comes_from_the_app(selection) -> None:
+    page = rendered(build_map(selection))
     sources = re.findall(r'<script[^>]*\bsrc="([^"]+)"', page) + re.findall(r'<link[^>]*href="([^"]+)"', page)
     assert sources, "the page loads Leaflet from somewhere"
     assert all(s.startswith(assets.DEFAULT_STATIC_URL + "/") for s in sources), sources
     assert any(s.endswith("/leaflet/leaflet.js") for s in sources)
     assert any(s.endswith("/markercluster/leaflet.markercluster.js") for s in sources)
+    scripts = re.findall(r'<script[^>]*\bsrc="([^"]+)"', page)
+    assert scripts[-1] == f"{assets.DEFAULT_STATIC_URL}/creative_map/creative_map.js"  # after Leaflet and plugins
+    assert f"{assets.DEFAULT_STATIC_URL}/creative_map/creative_map.css" in sources
     assert "jquery" not in page.lower() and "bootstrap" not in page.lower() and "$(" not in page
 
 
-def test_one_row_per_space_with_its_id_and_drawn_shape(spaces) -> None:
-    payload = spaces_payload(spaces, lang="vi")
+def test_one_row_per_space_with_its_id_and_drawn_shape(spaces, selection) -> None:
+    payload = spaces_payload(selection, lang="vi")
     assert [row[0] for row in payload["f"]] == spaces[schema.ID].tolist()
     first = payload["f"][0]
     assert first[1] == "Không gian đi bộ hồ Hoàn Kiếm" and first[9] == 0
@@ -88,32 +138,47 @@ def test_lines_and_areas_carry_their_geometry(write_json) -> None:
     feature = make_space(id="pho-di-bo", category="walking_street")
     feature["geometry"] = LINE
     frame = io.load_spaces(write_json(collection(feature, make_space(105.85, 21.03, id="diem"))))
-    rows = spaces_payload(frame)["f"]
-    assert rows[0][9] == {"type": "LineString", "coordinates": [[105.85, 21.03], [105.853, 21.029]]}
-    assert rows[1][9] == 0
-    page = rendered(build_map(frame))
+    rows = spaces_payload(selected(frame))["f"]
+    assert [row[0] for row in rows] == ["diem", "pho-di-bo"]  # ordered by id
+    assert rows[1][9] == {"type": "LineString", "coordinates": [[105.85, 21.03], [105.853, 21.029]]}
+    assert rows[0][9] == 0
+    page = rendered(build_map(selected(frame), assets="inline"))
     assert "L.geoJSON(feature" in page and "cm-shape" in page
 
 
-def test_non_exact_positions_look_different_and_say_how_precise(spaces) -> None:
-    payload = spaces_payload(spaces)
+def test_points_are_the_representative_points_of_the_load(spaces) -> None:
+    moved = spaces.copy()
+    moved[schema.REP_LON] = moved[schema.REP_LON] + 0.001  # the columns, not the geometry, place the marker
+    rows = spaces_payload(selected(moved))["f"]
+    assert [(row[7], row[8]) for row in rows] == [
+        (round(lat, 5), round(lon, 5)) for lat, lon in zip(moved[schema.REP_LAT], moved[schema.REP_LON], strict=True)
+    ]
+
+
+def test_non_exact_positions_look_different_and_say_how_precise(spaces, selection) -> None:
+    payload = spaces_payload(selection)
     by_id = {row[0]: row for row in payload["f"]}
     assert by_id["ho-hoan-kiem"][5] == payload["x"]
     street = by_id["phong-tranh-cu"]
     assert street[5] != payload["x"]
     assert payload["p"][street[5]] == schema.PRECISIONS["street"].vi
-    page = rendered(build_map(spaces))
-    assert "cm-approx" in page  # the dashed, hollow marker style
+    page = rendered(build_map(selection, assets="inline"))
+    assert ".cm-pin.cm-approx span" in page and '"cm-pin" + (exact ? "" : " cm-approx")' in page  # dashed, hollow
     details = details_html(spaces.iloc[2], lang="en")
     assert schema.PRECISIONS["street"].en in details
 
 
-def test_popup_script_uses_text_nodes_not_html(spaces) -> None:
-    page = rendered(build_map(spaces))
-    script = page[page.index("var D = ") :]
-    popup_fn = script[script.index("function popup") : script.index("D.f.forEach")]
-    assert "innerHTML = r[10]" in popup_fn  # only the server-escaped full details
-    assert "textContent" in script
+def test_popup_script_uses_text_nodes_not_html() -> None:
+    popup_fn = js_function("spacesLayer")
+    popup_fn = popup_fn[popup_fn.index("function popup") : popup_fn.index("D.f.forEach")]
+    assert re.findall(r"innerHTML = [^;]+;", popup_fn) == ["innerHTML = r[10];"]  # only the server-escaped details
+    assert "textContent" in SCRIPT
+    # innerHTML anywhere in the script receives only what the server escaped: the details and the legend
+    assert sorted(re.findall(r"innerHTML = [^;]+;", SCRIPT)) == [
+        "innerHTML = S.html;",
+        "innerHTML = html;",
+        "innerHTML = r[10];",
+    ]
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
@@ -128,16 +193,17 @@ def test_html_in_the_data_is_escaped_everywhere(write_json, lang) -> None:
     )
     frame = io.load_spaces(write_json(collection(evil)))
     details = details_html(frame.iloc[0], lang=lang)
+    everything = selected(frame)
     assert "<img" not in details and "<script" not in details and "<b>đậm" not in details and "<b>bold" not in details
     assert "<i>" not in details and "<u>" not in details and "&lt;b&gt;" in details
     assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;Xưởng" in details
     for page in (
-        rendered(build_map(frame, lang=lang, selected_id=evil["properties"]["id"])),
-        rendered(build_map(frame, lang=lang, assets="inline")),
+        rendered(build_map(everything, lang=lang, selected_id=evil["properties"]["id"])),
+        rendered(build_map(everything, lang=lang, assets="inline")),
     ):
         assert "</script><script>alert" not in page
         assert "<img src=x" not in page
-        assert "SpacesLayer" in page or "spaces_layer" in page.lower()
+        assert "creativeMap.spacesLayer(" in page
 
 
 def test_website_is_a_safe_link_only_when_http(spaces) -> None:
@@ -207,9 +273,9 @@ def test_description_falls_back_to_the_other_language(spaces) -> None:
 @pytest.mark.parametrize(
     "lang,words", [("vi", ["Chú giải", "không gian trên bản đồ"]), ("en", ["Legend", "spaces on the map"])]
 )
-def test_legend_in_the_chosen_language_with_counts(spaces, lang, words) -> None:
-    page = rendered(build_map(spaces, lang=lang))
-    legend = json.loads(re.search(r"box.innerHTML = (\".*?\");\n", page).group(1))
+def test_legend_in_the_chosen_language_with_counts(selection, lang, words) -> None:
+    page = rendered(build_map(selection, lang=lang))
+    legend = json.loads(re.search(r"creativeMap\.legend\(\w+, (\".*\")\);\n", page).group(1))
     for word in words:
         assert word in legend
     assert f"3 {words[1]}" in legend
@@ -220,27 +286,34 @@ def test_legend_in_the_chosen_language_with_counts(spaces, lang, words) -> None:
 
 
 def test_selected_space_is_centred_and_opened_with_full_details(spaces, events) -> None:
-    m = build_map(spaces, lang="en", events=events, selected_id="nha-hat-mua-roi-thang-long")
+    everything = selected(spaces, events)
+    m = build_map(everything, lang="en", selected_id="nha-hat-mua-roi-thang-long")
     assert m.location == [pytest.approx(21.0318), pytest.approx(105.8535)]
     assert m.options["zoom"] == mapping.FOCUS_ZOOM
     page = rendered(m)
     assert "fitBounds" not in page
-    assert "openPopup" in page and "Puppet night" in page
-    assert mapping.selection_layer(spaces, "no-such-space") is None
-    assert mapping.focus(spaces, None) == (None, None)
+    call = re.search(r"creativeMap\.selectedSpace\(\w+, (\{.*\})\);\n", page)
+    assert call, "the selected space is not drawn"
+    data = json.loads(call.group(1))
+    assert data["id"] == "nha-hat-mua-roi-thang-long" and data["zoom"] == mapping.FOCUS_ZOOM
+    assert data["location"] == [21.0318, 105.8535] and "Puppet night" in data["html"]
+    focus_fn = js_function("selectedSpace")
+    assert "marker.openPopup()" in focus_fn and "setView(" in focus_fn  # centred, its popup opened
+    assert mapping.selection_layer(everything, "no-such-space") is None
+    assert mapping.focus(everything, None) == (None, None)
 
 
-def test_without_selection_the_map_fits_the_spaces(spaces) -> None:
-    page = rendered(build_map(spaces))
+def test_without_selection_the_map_fits_the_spaces(selection) -> None:
+    page = rendered(build_map(selection))
     assert "fitBounds" in page
-    assert "SelectedSpace" not in page and "openPopup()" not in page
+    assert "creativeMap.selectedSpace(" not in page and "openPopup()" not in page
 
 
 @pytest.mark.parametrize(
     "approximate,lang,mark", [(True, "en", "(approximate)"), (True, "vi", "(gần đúng)"), (False, "en", "")]
 )
-def test_boundary_layer_is_labelled_approximate_when_it_is(spaces, approximate, lang, mark) -> None:
-    m = build_map(spaces, lang=lang, boundaries=hand_boundaries(approximate))
+def test_boundary_layer_is_labelled_approximate_when_it_is(selection, approximate, lang, mark) -> None:
+    m = build_map(selection, lang=lang, boundaries=hand_boundaries(approximate))
     page = rendered(m)
     assert "L.control.layers" in page
     geojson = [c for c in m._children.values() if type(c).__name__ == "GeoJson"]
@@ -251,29 +324,44 @@ def test_boundary_layer_is_labelled_approximate_when_it_is(spaces, approximate, 
     assert ("(approximate)" in geojson[0].layer_name or "(gần đúng)" in geojson[0].layer_name) is approximate
 
 
-def test_no_boundaries_means_no_boundary_layer(spaces) -> None:
-    m = build_map(spaces, boundaries=None)
+def test_the_boundary_layer_is_named_by_its_level(selection) -> None:
+    wards = hand_boundaries().assign(name=["Phường Hoàn Kiếm", "Phường Ba Đình"])
+    for units, name in ((hand_boundaries(), "Pre-2025 districts"), (wards, "2025 wards and communes")):
+        geojson = [c for c in build_map(selection, lang="en", boundaries=units)._children.values()]
+        assert [c.layer_name for c in geojson if type(c).__name__ == "GeoJson"] == [f"{name} (approximate)"]
+
+
+def test_no_boundaries_means_no_boundary_layer(selection) -> None:
+    m = build_map(selection, boundaries=None)
     assert not [c for c in m._children.values() if type(c).__name__ == "GeoJson"]
     assert "L.control.layers" not in rendered(m)
 
 
 @pytest.mark.parametrize("basemap,host", [("osm", "tile.openstreetmap.org"), ("light", "basemaps.cartocdn.com")])
-def test_basemaps(spaces, basemap, host) -> None:
-    assert host in rendered(build_map(spaces, basemap=basemap))
+def test_basemaps(selection, basemap, host) -> None:
+    assert host in rendered(build_map(selection, basemap=basemap))
 
 
-def test_no_basemap_still_draws_the_spaces(spaces) -> None:
-    page = rendered(build_map(spaces, basemap="none"))
-    assert "L.tileLayer" not in page and '"maxZoom": 19' in page and "markerClusterGroup" in page
+def test_every_basemap_has_its_tiles_defined_once() -> None:
+    assert tuple(mapping.TILES) == types.BASEMAPS
+    assert [b for b, tiles in mapping.TILES.items() if tiles is None] == ["none"]
+
+
+def test_no_basemap_still_draws_the_spaces(selection) -> None:
+    page = rendered(build_map(selection, basemap="none"))
+    assert "L.tileLayer" not in page and '"maxZoom": 19' in page and "creativeMap.spacesLayer(" in page
+    assert "L.markerClusterGroup(" in js_function("spacesLayer")
     with pytest.raises(ValueError, match="basemap"):
-        build_map(spaces, basemap="satellite")
+        build_map(selection, basemap="satellite")  # type: ignore[arg-type]
 
 
 def test_inline_page_needs_no_network(spaces, events) -> None:
-    page = rendered(build_map(spaces, events=events, assets="inline"))
+    page = rendered(build_map(selected(spaces, events), assets="inline"))
     assert not re.findall(r"<script[^>]*\bsrc=", page)
     assert not re.findall(r"<link[^>]*stylesheet", page)
     assert "Leaflet 1.9.4" in page and "markerClusterGroup" in page
+    assert page.count("root.creativeMap = ") == 1 and ".cm-legend summary" in page  # the map's script and style
+    assert page.index("root.creativeMap = ") > page.index("Leaflet 1.9.4")
     assert "url(images/" not in page and "data:image/png;base64," in page
     rows = payload_of(page)["f"]
     assert len(rows[0]) == 11 and "cm-details" in rows[1][10]  # full details in every popup
@@ -281,13 +369,15 @@ def test_inline_page_needs_no_network(spaces, events) -> None:
 
 
 def test_build_map_does_not_change_its_input(spaces, events) -> None:
-    before = spaces.copy()
-    build_map(spaces, events=events, selected_id="phong-tranh-cu", boundaries=hand_boundaries())
-    assert_geodataframe_equal(spaces, before)
+    everything = selected(spaces, events)
+    before, events_before = everything.spaces.copy(), everything.events.copy()
+    build_map(everything, selected_id="phong-tranh-cu", boundaries=hand_boundaries())
+    assert_geodataframe_equal(everything.spaces, before)
+    assert_geodataframe_equal(everything.events, events_before)
 
 
 def test_an_empty_selection_draws_an_empty_map(spaces) -> None:
-    page = rendered(build_map(spaces.iloc[0:0]))
+    page = rendered(build_map(selected(spaces.iloc[0:0])))
     assert payload_of(page)["f"] == []
     assert "fitBounds" not in page
 
@@ -296,14 +386,14 @@ def test_lean_layer_stays_under_200_bytes_per_space(tmp_path: Path) -> None:
     from benchmarks.synthetic import write_synthetic
 
     frame = io.load_spaces(write_synthetic(tmp_path / "s.geojson", 2000))
-    small = len(rendered(build_map(frame.iloc[:10])).encode())
-    large = len(rendered(build_map(frame)).encode())
+    small = len(rendered(build_map(selected(frame.iloc[:10]))).encode())
+    large = len(rendered(build_map(selected(frame))).encode())
     assert (large - small) / (len(frame) - 10) < 200
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
 def test_list_frame(spaces, events, lang) -> None:
-    table = list_frame(spaces, lang=lang, events=events)
+    table = list_frame(selected(spaces, events), lang=lang)
     assert table.index.tolist() == spaces[schema.ID].tolist()
     assert len(table.columns) == 6
     name_col = "Tên" if lang == "vi" else "Name"
@@ -311,11 +401,13 @@ def test_list_frame(spaces, events, lang) -> None:
         "Nhà hát Múa rối Thăng Long" if lang == "vi" else "Thang Long Water Puppet Theatre"
     )
     assert table.iloc[:, -1].tolist() == [0, 1, 0]
+    assert list_frame(selected(spaces, events), lang=lang, limit=2).index.tolist() == spaces[schema.ID].tolist()[:2]
 
 
 def test_static_files_are_copied_from_the_installed_packages(tmp_path: Path) -> None:
     vendor = assets.ensure_static(tmp_path)
-    for asset in assets.VENDOR_FILES:
+    assert assets.MAP_ASSET in assets.ASSETS and set(assets.VENDOR_FILES) < set(assets.ASSETS)
+    for asset in assets.ASSETS:
         source = assets.source_dir(asset)
         for name in (*asset.js, *asset.css, *asset.extra):
             assert (vendor / asset.name / name).read_bytes() == (source / name).read_bytes()
@@ -329,7 +421,7 @@ def test_static_files_are_copied_from_the_installed_packages(tmp_path: Path) -> 
 
 
 def test_inline_text_cannot_close_its_element() -> None:
-    for name in ("leaflet", "markercluster"):
+    for name in ("leaflet", "markercluster", "creative_map"):
         assert "</script" not in assets.inline_js(name).lower()
         assert "</style" not in assets.inline_css(name).lower()
     with pytest.raises(ValueError, match="unknown asset"):

@@ -9,7 +9,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from creative_map import io
+from creative_map import load
 
 from .conftest import ROOT
 
@@ -21,6 +21,15 @@ def test_notebook_is_committed_without_outputs():
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert code
     assert all(c.outputs == [] and c.execution_count is None for c in code)
+
+
+def test_notebook_walks_the_one_way_in():
+    """The notebook loads with `creative_map.load`, selects with `creative_map.select` and hands the Selection on."""
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    assert "creative_map.load(" in code and "creative_map.select(" in code
+    assert "analysis.unit_statistics(selection," in code and "analysis.gaps(selection," in code
+    assert "load_spaces" not in code and "filter_spaces" not in code
 
 
 @pytest.mark.notebook
@@ -35,7 +44,7 @@ def test_notebook_runs_and_exports_every_unit(tmp_path, monkeypatch):
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
     assert not [o for o in outputs if o.output_type == "error"]
     assert any("image/png" in o.get("data", {}) for o in outputs)  # the density map was drawn
-    n_spaces = len(io.load_spaces())
+    n_spaces = load().total
     for name, units in (("districts", 30), ("wards_2025", 126)):
         with open(tmp_path / f"{name}.csv", encoding="utf-8-sig", newline="") as f:
             rows = list(csv.DictReader(f))

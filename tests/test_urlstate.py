@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from creative_map import types
 from creative_map.query import Filter
 from creative_map.urlstate import (
     Notice,
@@ -132,3 +133,19 @@ def test_widgets_of_the_other_unit_set_are_not_used() -> None:
     assert state_from_widgets(values).filter == Filter(districts=("Quận Hoàn Kiếm",))
     values["units"] = "ward_2025"
     assert state_from_widgets(values).filter == Filter(wards_2025=("Phường Hoàn Kiếm",))
+
+
+@pytest.mark.parametrize("basemap", types.BASEMAPS)
+@pytest.mark.parametrize("layer", types.BOUNDARY_LAYERS)
+@pytest.mark.parametrize("lang", types.LANGS)
+def test_every_basemap_layer_and_language_reads_back(basemap: str, layer: str, lang: str) -> None:
+    state = ViewState(lang=lang, basemap=basemap, layer=layer)  # type: ignore[arg-type]
+    assert parse_params(to_params(state)) == (state, [])
+    assert state_from_widgets(widget_values(state)) == state
+
+
+@pytest.mark.parametrize("sel", ["a", "van-mieu-2", "-a", "a--b", "A", "a_b", "a-"])
+def test_a_selected_id_has_the_shape_of_an_id(sel: str) -> None:
+    ok = sel in ("a", "van-mieu-2")
+    state, notices = parse_params({"sel": [sel]})
+    assert (state.selected == sel) is ok and (notices == []) is ok

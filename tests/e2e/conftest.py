@@ -22,6 +22,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from creative_map.mapping import TILES
+
 from ..conftest import ROOT, collection, make_space, old_gallery, puppet_theatre
 
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -161,9 +163,7 @@ class Blocked(list[str]):
     """The URLs the page asked for outside this machine (all aborted)."""
 
     def non_tiles(self) -> list[str]:
-        from creative_map.mapping import BASEMAPS
-
-        tile_hosts = {urlsplit(v[0].replace("{s}", "a")).hostname for v in BASEMAPS.values() if v}
+        tile_hosts = {urlsplit(v.url.replace("{s}", "a")).hostname for v in TILES.values() if v}
         tile_hosts |= {h.replace("a.", f"{s}.", 1) for h in tile_hosts if h for s in "bcd"}
         return [u for u in self if urlsplit(u).hostname not in tile_hosts]
 

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from creative_map import io, schema
+from creative_map import load, select
 from creative_map.mapping import FOCUS_ZOOM, build_map
-from creative_map.query import Filter, filter_spaces
+from creative_map.query import Filter
 
 from .conftest import MAP_FRAME, map_frame
 
@@ -29,9 +29,7 @@ DRAWN = """el => {
 
 
 def expected(data: Path, flt: Filter) -> list[str]:
-    spaces = io.load_spaces(data)
-    events = io.load_events(io.events_path_for(data), spaces=spaces)
-    return filter_spaces(spaces, flt, events=events)[schema.ID].tolist()
+    return select(load(data), flt).ids
 
 
 # True when the page shows exactly one map, holding `n` spaces, all drawn (and its legend holds `text`).
@@ -192,10 +190,10 @@ def test_phone_width_stays_usable(app_url: str, open_page) -> None:
 
 
 def test_offline_html_map_from_file(tmp_path: Path, open_page, e2e_data: Path) -> None:
-    spaces = io.load_spaces(e2e_data)
-    events = io.load_events(io.events_path_for(e2e_data), spaces=spaces)
+    selection = select(load(e2e_data))
+    spaces = selection.spaces
     path = tmp_path / "map.html"
-    path.write_text(build_map(spaces, events=events, lang="en", assets="inline").get_root().render(), encoding="utf-8")
+    path.write_text(build_map(selection, lang="en", assets="inline").get_root().render(), encoding="utf-8")
     page, blocked = open_page()
     page.goto(path.as_uri())
     container = page.locator(".folium-map")
