@@ -65,6 +65,7 @@ __all__ = [
     "district_accuracy_table",
     "geodesic_area_km2",
     "is_approximate",
+    "is_shipped",
     "load_boundaries",
     "old_wards_by_unit",
     "read_ward_source",
@@ -278,7 +279,19 @@ def _read_frame(level: Level, path: Path, name_field: str | None) -> gpd.GeoData
 
 @cache
 def _shipped(level: Level) -> gpd.GeoDataFrame:
-    return _read_frame(level, BOUNDARIES_DIR / FILES[level], NAME)
+    frame = _read_frame(level, BOUNDARIES_DIR / FILES[level], NAME)
+    frame.attrs[SHIPPED] = level  # carried by copies: see `is_shipped`
+    return frame
+
+
+SHIPPED = "creative_map_shipped"
+"""The `attrs` key that marks a frame as a shipped layer (its level as the value)."""
+
+
+def is_shipped(units: gpd.GeoDataFrame) -> bool:
+    """Return whether a boundary layer is one the package ships (not a planner's file): the outputs that show
+    it carry its notice (the 2025 wards' MIT notice, the districts' "approximate")."""
+    return units.attrs.get(SHIPPED) in LEVELS
 
 
 def load_boundaries(

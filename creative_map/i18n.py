@@ -13,7 +13,7 @@ from typing import Any, Final
 from creative_map import admin, schema
 from creative_map.query import Filter
 from creative_map.schema import Label
-from creative_map.types import DEFAULT_LANG, Lang
+from creative_map.types import DEFAULT_LANG, Lang, Level
 
 __all__ = [
     "TEXTS",
@@ -84,6 +84,21 @@ TEXTS: Final[dict[str, Label]] = {
         "The boundary file {path} cannot be used: {error}",
     ),
     "approximate": Label("gần đúng", "approximate"),
+    "boundary_note_district": Label(
+        "Ranh giới quận/huyện (trước 2025): GẦN ĐÚNG, suy ra từ ranh giới phường/xã 2025 qua bảng chuyển đổi "
+        "phường/xã cũ sang mới; không phải ranh giới pháp lý.",
+        "Pre-2025 district boundaries: APPROXIMATE, derived from the 2025 ward boundaries through the old-to-new "
+        "ward mapping; not legal boundaries.",
+    ),
+    "boundary_note_ward_2025": Label(
+        "Ranh giới phường/xã (từ 1/7/2025): ranh giới thật, đơn giản hóa cho web, từ lamngockhuong/vietnam-3d-map "
+        "(giấy phép MIT, © 2025 Lam Ngoc Khuong).",
+        "2025 ward and commune boundaries: real, simplified for the web, from lamngockhuong/vietnam-3d-map "
+        "(MIT licence, © 2025 Lam Ngoc Khuong).",
+    ),
+    "boundary_note_supplied": Label(
+        "{level}: ranh giới do người dùng cung cấp.", "{level}: boundaries supplied by the user."
+    ),
     "approximate_note": Label(
         "Ranh giới gần đúng, chỉ để định hướng.",
         "Approximate boundaries, for orientation only.",
@@ -213,15 +228,7 @@ TEXTS: Final[dict[str, Label]] = {
         "CRS: WGS 84 (EPSG:4326), longitude/latitude; areas and distances in the statistics are measured in UTM 48N\n"
         "(EPSG:32648).",
     ),
-    "readme_boundaries_approximate": Label(
-        "Ranh giới: ranh giới quận/huyện và phường/xã là GẦN ĐÚNG, suy ra từ tâm và khung bao của các phường/xã;\n"
-        "không phải ranh giới pháp lý.",
-        "Boundaries: the district and ward boundaries are APPROXIMATE, derived from the wards' centres and bounding\n"
-        "boxes; they are not legal boundaries.",
-    ),
-    "readme_boundaries_supplied": Label(
-        "Ranh giới: ranh giới do người dùng cung cấp.", "Boundaries: unit boundaries supplied by the user."
-    ),
+    "readme_boundaries": Label("Ranh giới:", "Boundaries:"),
     "readme_positions": Label(
         "Vị trí: trường `position_precision` cho biết độ chính xác "
         "(exact ~50 m, street ~300 m, ward: chỉ tâm phường/xã).",
@@ -262,9 +269,16 @@ TEXTS: Final[dict[str, Label]] = {
     "print_date": Label("Ngày xuất", "Exported"),
     "print_source": Label("Nguồn", "Source"),
     "print_licence": Label("Dữ liệu", "Data"),
-    "print_approximate": Label(
-        "Ranh giới đơn vị hành chính là gần đúng, không phải ranh giới pháp lý.",
-        "Unit boundaries are approximate, not legal boundaries.",
+    "print_note_district": Label(
+        "Ranh giới quận/huyện (trước 2025): gần đúng, không phải ranh giới pháp lý",
+        "District boundaries (pre-2025): approximate, not legal boundaries",
+    ),
+    "print_note_ward_2025": Label(
+        "Phường/xã 2025: lamngockhuong/vietnam-3d-map, MIT, © 2025 Lam Ngoc Khuong",
+        "2025 wards: lamngockhuong/vietnam-3d-map, MIT, © 2025 Lam Ngoc Khuong",
+    ),
+    "print_note_supplied": Label(
+        "{level}: ranh giới do người dùng cung cấp", "{level}: boundaries supplied by the user"
     ),
     "print_crs": Label(
         "Hệ tọa độ: WGS 84 (EPSG:4326); vẽ theo UTM 48N (EPSG:32648)",
@@ -333,6 +347,14 @@ def plan_label(item: str, lang: Lang = DEFAULT_LANG) -> str:
         return ""
     known = schema.PLAN_ITEMS.get(item)
     return f"{item} — {known.get(lang)}" if known else item
+
+
+def boundary_note(level: Level, *, shipped: bool, lang: Lang = DEFAULT_LANG) -> str:
+    """Return what an output says of the unit boundaries of `level` it shows: the shipped layer's notice
+    (approximate districts; the real 2025 wards with their MIT notice), or that a planner supplied them."""
+    if shipped:
+        return t(f"boundary_note_{level}", lang)
+    return t("boundary_note_supplied", lang, level=t(f"boundaries_{level}", lang))
 
 
 def describe_filter(flt: Filter | None, lang: Lang = DEFAULT_LANG) -> str:

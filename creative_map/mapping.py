@@ -38,9 +38,9 @@ from shapely.geometry import mapping as shape_mapping
 
 from creative_map import admin, schema
 from creative_map import assets as vendor
-from creative_map.boundaries import is_approximate
+from creative_map.boundaries import is_approximate, is_shipped
 from creative_map.dataset import Selection
-from creative_map.i18n import label, other_lang, plan_label, space_names, t, unit_label, vocab_label
+from creative_map.i18n import boundary_note, label, other_lang, plan_label, space_names, t, unit_label, vocab_label
 from creative_map.types import BASEMAPS, Basemap, Lang
 
 __all__ = [
@@ -543,7 +543,8 @@ def _add_boundaries(m: folium.Map, boundaries: gpd.GeoDataFrame, *, lang: Lang) 
         highlight_function=lambda _: {"weight": 2.5, "fillOpacity": 0.15},
         smooth_factor=1.0,
     ).add_to(m)
-    return name + (". " + t("approximate_note", lang) if approximate else "")
+    note = boundary_note("district" if kind == "boundaries_district" else "ward_2025", shipped=True, lang=lang)
+    return name + (". " + note if is_shipped(boundaries) else ". " + t("approximate_note", lang) if approximate else "")
 
 
 def build_map(

@@ -562,8 +562,10 @@ def test_bundle_holds_every_format_and_a_bilingual_readme(dataset, boundaries, t
                 "map.html",
                 "map_A3.png",
                 "map_A3.pdf",
+                "LICENSE-vietnam-3d-map.txt",  # the shipped 2025 ward polygons travel with their MIT notice
             )
         )
+        assert "Lam Ngoc Khuong" in zf.read("creative_map/LICENSE-vietnam-3d-map.txt").decode("utf-8")
         readme = zf.read("creative_map/README.txt").decode("utf-8")
         geojson = json.loads(zf.read("creative_map/spaces.geojson"))
         inner = zipfile.ZipFile(_io.BytesIO(zf.read("creative_map/spaces_shp.zip")))
@@ -584,6 +586,8 @@ def test_bundle_holds_every_format_and_a_bilingual_readme(dataset, boundaries, t
         "EPSG:4326",
         "GẦN ĐÚNG",
         "APPROXIMATE",
+        "vietnam-3d-map",
+        "MIT",
         "spaces_shp.zip",
     ):
         assert text in readme, text
@@ -806,7 +810,9 @@ def test_boundary_files_are_recognised_by_level_and_used(dataset, data_dir, tmp_
     path = run_export(dataset, "gpkg", tmp_path / "out.gpkg", boundaries=layers)
     with sqlite3.connect(path) as db:
         assert db.execute("SELECT count(*) FROM districts WHERE approximate = 0").fetchone()[0] == 30
-        assert db.execute("SELECT count(*) FROM wards_2025 WHERE approximate = 0").fetchone()[0] == 126  # the real layer
+        assert (
+            db.execute("SELECT count(*) FROM wards_2025 WHERE approximate = 0").fetchone()[0] == 126
+        )  # the real layer
 
 
 def test_a_file_of_no_level_or_two_of_one_are_refused(data_dir, tmp_path):

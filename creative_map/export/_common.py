@@ -19,9 +19,9 @@ import geopandas as gpd
 import pandas as pd
 
 from creative_map import schema
-from creative_map.boundaries import is_approximate, load_boundaries
+from creative_map.boundaries import is_approximate, is_shipped, load_boundaries
 from creative_map.dataset import Selection
-from creative_map.i18n import t
+from creative_map.i18n import boundary_note, t
 from creative_map.types import LEVELS, Format, Lang, Level, Page
 
 __all__ = [
@@ -89,8 +89,17 @@ class ExportOptions:
 
     @property
     def approximate(self) -> bool:
-        """Whether any unit layer used is approximate (the shipped ones are)."""
+        """Whether any unit layer used is approximate (the shipped districts are)."""
         return any(is_approximate(units) for units in self.units.values())
+
+    @property
+    def ships_wards(self) -> bool:
+        """Whether the 2025 ward layer used is the shipped one (then its MIT notice goes with the output)."""
+        return is_shipped(self.units["ward_2025"])
+
+    def boundary_notes(self, lang: Lang) -> list[str]:
+        """What the output says of each unit layer it uses (see `creative_map.i18n.boundary_note`)."""
+        return [boundary_note(level, shipped=is_shipped(self.units[level]), lang=lang) for level in LEVELS]
 
 
 Writer = Callable[[Selection, Path, ExportOptions], None]

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Final
 
 from creative_map import schema
+from creative_map.boundaries import BOUNDARIES_DIR, WARDS_LICENCE
 from creative_map.dataset import Selection
 from creative_map.export._common import (
     LICENCE,
@@ -82,7 +83,7 @@ def _readme_part(
         source=t("readme_source", lang, source=source_citation()),
         licence=t("readme_licence", lang, licence=LICENCE, url=LICENCE_URL),
         crs=t("readme_crs", lang),
-        boundaries=t("readme_boundaries_approximate" if options.approximate else "readme_boundaries_supplied", lang),
+        boundaries="\n".join([t("readme_boundaries", lang), *(f"  {note}" for note in options.boundary_notes(lang))]),
         positions=t("readme_positions", lang),
         files_heading=t("readme_files", lang),
         files=files,
@@ -98,8 +99,8 @@ def readme_text(selection: Selection, options: ExportOptions, formats: Mapping[F
 def bundle_members(
     selection: Selection, options: ExportOptions, formats: Mapping[Format, ExportFormat]
 ) -> dict[str, bytes]:
-    """Return the bundle's files (name -> bytes): README.txt and every format of `formats` that has a member
-    name, each written by its registry writer."""
+    """Return the bundle's files (name -> bytes): README.txt, every format of `formats` that has a member
+    name, each written by its registry writer, and the licence notice of the shipped 2025 ward polygons."""
     members: dict[str, bytes] = {"README.txt": readme_text(selection, options, formats).encode("utf-8")}
     with tempfile.TemporaryDirectory(prefix="creative_map_bundle_") as tmp:
         for fmt, member in _members(formats):
@@ -107,6 +108,8 @@ def bundle_members(
             target = Path(tmp) / name
             fmt.writer(selection, target, options)
             members[name] = target.read_bytes()
+    if options.ships_wards:  # the MIT notice travels with every copy of the ward polygons
+        members[WARDS_LICENCE] = (BOUNDARIES_DIR / WARDS_LICENCE).read_bytes()
     return members
 
 

@@ -38,7 +38,7 @@ from pyproj import CRS, Proj
 from shapely.geometry import box
 
 from creative_map import admin, schema
-from creative_map.boundaries import is_approximate
+from creative_map.boundaries import is_shipped
 from creative_map.dataset import Selection
 from creative_map.export._common import LICENCE, ExportOptions, source_citation
 from creative_map.i18n import describe_filter, t
@@ -62,9 +62,9 @@ _DISTRICT_EDGE: Final = "#6d6d6d"
 _LABEL_COLOUR: Final = "#5a5a5a"
 
 
-def _t(key: str, lang: Lang) -> str:
+def _t(key: str, lang: Lang, **values: str) -> str:
     """Return the print map's text `key` (``print_<key>`` in the catalogue) in `lang`."""
-    return t(f"print_{key}", lang)
+    return t(f"print_{key}", lang, **values)
 
 
 def _nice_length(span_m: float) -> float:
@@ -620,10 +620,17 @@ def _layout(
         f"{_t('source', lang)}: {source_citation()}",
         f"{_t('licence', lang)}: {LICENCE}",
     ]
-    approximate = any(is_approximate(units) for units in boundaries.values())
-    second = [_t("crs", lang)] + ([_t("approximate", lang)] if approximate else [])
-    fig.text(0.03, 0.06, " · ".join(first), fontsize=7.5 * scale, color="#333333", va="center")
-    fig.text(0.03, 0.035, " · ".join(second), fontsize=7.5 * scale, color="#333333", va="center")
+    # What the page says of its unit boundaries: the shipped districts are approximate, the shipped 2025 wards
+    # carry their MIT notice, a planner's own layers are named as supplied.
+    notes = [
+        _t(f"note_{level}", lang)
+        if is_shipped(units)
+        else _t("note_supplied", lang, level=t(f"boundaries_{level}", lang))
+        for level, units in boundaries.items()
+    ]
+    fig.text(0.03, 0.066, " · ".join(first), fontsize=7.5 * scale, color="#333333", va="center")
+    fig.text(0.03, 0.045, _t("crs", lang), fontsize=7.5 * scale, color="#333333", va="center")
+    fig.text(0.03, 0.024, " · ".join(notes), fontsize=7.5 * scale, color="#333333", va="center")
 
 
 def _to_lonlat(x: float, y: float) -> tuple[float, float]:

@@ -133,22 +133,24 @@ def write_gpkg(selection: Selection, path: Path, options: ExportOptions) -> None
     The unit layers carry the statistics of the selected spaces per unit (`analysis.unit_statistics`), and
     each has an ``approximate`` column. The layers' timestamps are the export date, so the content is stable.
     """
-    layers: list[tuple[str, gpd.GeoDataFrame]] = [
-        ("spaces", flat_frame(selection.spaces, schema.SPACE_COLUMNS)),
-        ("events", _events_layer(selection.events)),
+    layers: list[tuple[str, gpd.GeoDataFrame, str]] = [
+        ("spaces", flat_frame(selection.spaces, schema.SPACE_COLUMNS), ""),
+        ("events", _events_layer(selection.events), ""),
     ]
+    notes = dict(zip(LEVELS, options.boundary_notes("en"), strict=True))
     for level in LEVELS:
         units = options.units[level]
         stats = analysis.unit_statistics(selection, units, level=level)
-        layers.append((LAYER_OF_LEVEL[level], _unit_layer(units, stats)))
-    for name, layer in layers:
+        layers.append((LAYER_OF_LEVEL[level], _unit_layer(units, stats), notes[level]))
+    for name, layer, description in layers:
         pyogrio.write_dataframe(
             layer,
             path,
             layer=name,
             driver="GPKG",
             geometry_type="Unknown" if name == "spaces" else None,
-            layer_options={"IDENTIFIER": name},
+            # the unit layers say where their polygons come from (the 2025 wards' MIT notice among them)
+            layer_options={"IDENTIFIER": name} | ({"DESCRIPTION": description} if description else {}),
             append=path.exists(),
         )
     _stamp_contents(path, f"{options.date.isoformat()}T00:00:00Z")

@@ -10,13 +10,10 @@ import re
 from pathlib import Path
 from typing import Final
 
-import folium
-import geopandas as gpd
-
 from creative_map import mapping
 from creative_map.dataset import Selection
 from creative_map.export._common import ExportOptions
-from creative_map.types import Lang, Level
+from creative_map.types import Level
 
 __all__ = ["html_text", "write_html"]
 
@@ -47,17 +44,11 @@ def _stable_ids(page: str) -> str:
     return _FOLIUM_ID.sub(rename, page)
 
 
-def _build_map(selection: Selection, *, lang: Lang, boundaries: gpd.GeoDataFrame) -> folium.Map:
-    # TEMP until mapping takes a Selection: then this is
-    # mapping.build_map(selection, lang=lang, boundaries=boundaries, assets="inline").
-    return mapping.build_map(
-        selection.spaces, lang=lang, events=selection.events, boundaries=boundaries, assets="inline"
-    )
-
-
 def html_text(selection: Selection, options: ExportOptions) -> str:
     """Return the map as one self-contained HTML page (Leaflet and plugins inlined: no network needed)."""
-    m = _build_map(selection, lang=options.lang, boundaries=options.units[_html_level(selection)])
+    m = mapping.build_map(
+        selection, lang=options.lang, boundaries=options.units[_html_level(selection)], assets="inline"
+    )
     return _stable_ids(str(m.get_root().render()))
 
 
