@@ -14,6 +14,7 @@ from shapely.geometry import Point
 
 from creative_map import admin, load, load_events, load_spaces, schema
 from creative_map.io import check_file
+from creative_map.suggestions import canonical
 from creative_map.text import fold
 
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -170,6 +171,116 @@ def test_data_readme_coverage_and_precision_counts(spaces):
         row = f"| `{level}` | {int(precision.get(level, 0))} |"
         assert row in readme, row
     assert re.search(rf"\*\*{len(spaces)} spaces\*\*", readme)
+    inventory_kinds = [c.id for c in schema.CATEGORIES.values() if c.inventory_count is not None]
+    in_kinds = int(spaces[schema.CATEGORY].isin(inventory_kinds).sum())
+    assert f"The file holds {in_kinds} spaces of the inventory's nine kinds" in readme
+
+
+def test_data_readme_says_the_data_s_own_counts(spaces, events):
+    """The numbers the README's first lines and sections give are the data's, so they cannot drift."""
+    readme = (DATA / "README.md").read_text(encoding="utf-8")
+    status = spaces[schema.STATUS].value_counts()
+    line = (
+        f"**{len(spaces)} spaces** ({int(status.get('active', 0))} active, {int(status.get('planned', 0))} planned, "
+        f"{int(status.get('closed', 0))} closed) in {spaces[schema.DISTRICT].nunique()} of the 30 pre-2025 districts"
+    )
+    assert line in " ".join(readme.split()), line
+    in_2026 = int(((events[schema.START] <= "2026-12-31") & (events[schema.END] >= "2026-01-01")).sum())
+    assert f"**{len(events)} events**, {in_2026} of them running in 2026" in " ".join(readme.split())
+    members = int((spaces[schema.NETWORK_MEMBER_COL] == "yes").sum())
+    assert f"Known members of the Hanoi Creative Space Network: **{members}**" in " ".join(readme.split())
+    from_osm = int(spaces[schema.POSITION_NOTE].str.contains("OpenStreetMap").sum())
+    assert f"{from_osm} positions are taken from OpenStreetMap data" in " ".join(readme.split())
+
+
+# ------------------------------------------------------------------- the inventory, online spaces, 2026 (issue 15)
+
+
+def test_every_inventory_kind_is_at_or_above_its_2023_count(spaces):
+    counts = spaces[schema.CATEGORY].value_counts()
+    short = {
+        cat.id: (int(counts.get(cat.id, 0)), cat.inventory_count)
+        for cat in schema.CATEGORIES.values()
+        if cat.inventory_count is not None and counts.get(cat.id, 0) < cat.inventory_count
+    }
+    assert short == {}, short
+
+
+def test_at_least_the_inventory_s_124_spaces(spaces):
+    assert len(spaces) >= 124
+    inventory_kinds = [c.id for c in schema.CATEGORIES.values() if c.inventory_count is not None]
+    assert spaces[schema.CATEGORY].isin(inventory_kinds).sum() >= sum(
+        schema.CATEGORIES[k].inventory_count or 0 for k in inventory_kinds
+    )
+
+
+ONLINE_NOTE = "Online platform; drawn at its operator's address"
+
+
+def test_online_platforms_are_drawn_at_their_operator_s_address(spaces):
+    """An online platform has no position of its own: it stands on its operator's point and says so."""
+    online = spaces[spaces[schema.CATEGORY] == "online"]
+    assert len(online) >= 1
+    placed = spaces[spaces[schema.CATEGORY] != "online"]
+    for _, row in online.iterrows():
+        assert row[schema.POSITION_NOTE].startswith(ONLINE_NOTE), row[schema.ID]
+        assert re.match(r"https?://", row[schema.WEBSITE]), row[schema.ID]
+        assert row[schema.ADDRESS].startswith("Trực tuyến:"), row[schema.ID]
+        assert row.geometry.geom_type == "Point", row[schema.ID]
+        # where the operator (its lead agency) has a record of its own, the platform stands on that very point
+        operator = row[schema.LEAD_AGENCY].split(";")[0].strip()
+        for point in placed.loc[placed[schema.NAME_VI] == operator].geometry:
+            assert point.equals(row.geometry), f"{row[schema.ID]} is not at its operator's point"
+    assert ONLINE_NOTE in " ".join((DATA / "README.md").read_text(encoding="utf-8").split())
+
+
+def test_no_platform_outside_the_online_kind_claims_the_online_rule(spaces):
+    others = spaces[spaces[schema.CATEGORY] != "online"]
+    assert not others[schema.POSITION_NOTE].str.startswith(ONLINE_NOTE).any()
+
+
+def test_events_of_2026_exist_and_every_event_source_can_be_opened(events):
+    assert (events[schema.START].str.startswith("2026-")).sum() >= 1
+    for _, event in events.iterrows():
+        assert event[schema.SOURCES], event[schema.ID]
+        assert all(re.match(r"https?://", s) for s in event[schema.SOURCES]), event[schema.ID]
+
+
+def test_every_event_names_existing_spaces(spaces, events):
+    ids = set(spaces[schema.ID])
+    for _, event in events.iterrows():
+        assert event[schema.SPACE_IDS], event[schema.ID]
+        assert set(event[schema.SPACE_IDS]) <= ids, (event[schema.ID], set(event[schema.SPACE_IDS]) - ids)
+
+
+def test_openstreetmap_positions_carry_the_odbl_attribution(spaces):
+    """A position taken from OpenStreetMap says ODbL in its note, and the README gives the attribution."""
+    from_osm = spaces[spaces[schema.POSITION_NOTE].str.contains("OpenStreetMap")]
+    assert list(from_osm[~from_osm[schema.POSITION_NOTE].str.contains("ODbL")][schema.ID]) == []
+    if len(from_osm):
+        readme = " ".join((DATA / "README.md").read_text(encoding="utf-8").split())
+        assert "© OpenStreetMap contributors" in readme
+        assert "Open Database License (ODbL)" in readme
+        cited = " ".join(" ".join(s) for s in from_osm[schema.SOURCES]) + " ".join(from_osm[schema.POSITION_NOTE])
+        if "Schultzer/nearby-data" in cited:
+            assert "2018 export of Hanoi points `hanoi.geojson` in the public repository Schultzer/nearby-data" in (
+                readme
+            )
+
+
+def test_data_files_are_canonical():
+    """Both files are byte for byte what the project's canonical writer makes of them (sorted, NFC, key order)."""
+    for path, kind in ((SPACES, "space"), (EVENTS, "event")):
+        text = path.read_text(encoding="utf-8")
+        assert canonical.dumps(json.loads(text)["features"], kind=kind) == text, path.name
+
+
+def test_spaces_not_reported_lately_say_when_they_were_last_reported(spaces):
+    """Kept active without a recent page: the descriptions say so in both languages (issue 15, lead's decision)."""
+    for space_id in ("vui-studio", "collective-memory", "mai-gallery", "kilomet109"):
+        row = spaces.loc[spaces[schema.ID] == space_id].iloc[0]
+        assert re.search(r"last reported in (19|20)\d\d", row[schema.DESCRIPTION_EN]), space_id
+        assert re.search(r"nhắc đến lần cuối năm (19|20)\d\d", row[schema.DESCRIPTION_VI]), space_id
 
 
 # ------------------------------------------------------------------------------ boundaries (issue 15, items 1, 2, 8)
