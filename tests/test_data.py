@@ -317,7 +317,7 @@ def test_boundaries_spaces_units_agree_with_the_real_polygons_or_say_why(spaces,
     for _, row in differ.iterrows():
         note = row[schema.POSITION_NOTE]
         assert "2025 unit:" in note and row[boundaries.WARD_2025_JOINED] in note, row[schema.ID]
-    # today three, kept a few metres past a simplified edge (data/boundaries/README.md); never a warning
+    # a few spaces kept a few metres past a simplified edge (data/boundaries/README.md); never a warning
     assert (differ[boundaries.WARD_2025_DISTANCE_M] <= spatial_checks.JOIN_WARNING_METRES).all()
 
 
