@@ -8,7 +8,7 @@ counts by the boundary polygons instead.
 from __future__ import annotations
 
 import logging
-from typing import Literal
+from typing import Final, Literal
 
 import geopandas as gpd
 import numpy as np
@@ -18,16 +18,19 @@ import shapely
 from creative_map import schema
 from creative_map.boundaries import CODE, NAME, assign_units
 from creative_map.dataset import Selection
-from creative_map.types import LEVELS, Level
+from creative_map.i18n import t
+from creative_map.types import LEVELS, Lang, Level
 
 __all__ = [
     "AREA_KM2",
+    "MEASURES",
     "NEAREST_ACTIVE_M",
     "SHARE_1KM",
     "SHARE_500M",
     "SPACES_PER_KM2",
     "TOTAL",
     "gaps",
+    "measure_label",
     "spaces_near",
     "unit_statistics",
 ]
@@ -45,6 +48,12 @@ NEAREST_ACTIVE_M = "nearest_active_m"
 """Distance in metres from the unit's centroid to the nearest active space (NaN when there is none)."""
 NEAREST_ACTIVE_ID = "nearest_active_id"
 DISTANCE_M = "distance_m"
+
+MEASURES: Final[tuple[str, ...]] = (SPACES_PER_KM2, SHARE_500M, SHARE_1KM)
+"""The columns of `unit_statistics` a choropleth shows (named by `measure_label`; classed by
+`creative_map.classes.scheme`)."""
+SHARES: Final[tuple[str, ...]] = (SHARE_500M, SHARE_1KM)
+"""The measures that are shares (0-1): a legend shows them as percentages."""
 
 _STATED = {"district": schema.DISTRICT, "ward_2025": schema.WARD_2025}
 _JOINED = {"district": "district_joined", "ward_2025": "ward_2025_joined"}
@@ -204,3 +213,10 @@ def spaces_near(selection: Selection, lon: float, lat: float, *, radius_m: float
     out[DISTANCE_M] = distance.to_numpy()
     out = out.loc[out[DISTANCE_M] <= radius_m]
     return out.sort_values(DISTANCE_M, kind="stable")
+
+
+def measure_label(column: str, lang: Lang = "vi") -> str:
+    """Return the name of a measure of `MEASURES` in `lang` (a legend's or a chooser's title)."""
+    if column not in MEASURES:
+        raise ValueError(f"`column` must be one of {', '.join(MEASURES)}; got {column!r}")
+    return t(f"measure_{column}", lang)
