@@ -37,8 +37,8 @@ BoundaryLayer = Literal["none", "district", "ward_2025"]
 """The unit layer drawn under the map's spaces."""
 BOUNDARY_LAYERS: Final[tuple[BoundaryLayer, ...]] = get_args(BoundaryLayer)
 
-Format = Literal["geojson", "csv", "kml", "kmz", "gpkg", "shp", "html", "png", "pdf", "bundle"]
-"""An export format (``shp`` and ``bundle`` are zip files)."""
+Format = Literal["geojson", "csv", "kml", "kmz", "gpkg", "shp", "html", "png", "pdf", "ics", "bundle"]
+"""An export format (``shp`` and ``bundle`` are zip files; ``ics`` holds the events, as an iCalendar file)."""
 FORMATS: Final[tuple[Format, ...]] = get_args(Format)
 
 Page = Literal["A4", "A3"]

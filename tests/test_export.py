@@ -562,6 +562,7 @@ def test_bundle_holds_every_format_and_a_bilingual_readme(dataset, boundaries, t
                 "map.html",
                 "map_A3.png",
                 "map_A3.pdf",
+                "events.ics",
                 "LICENSE-vietnam-3d-map.txt",  # the shipped 2025 ward polygons travel with their MIT notice
             )
         )
@@ -572,6 +573,7 @@ def test_bundle_holds_every_format_and_a_bilingual_readme(dataset, boundaries, t
         assert "spaces_points.shp" in inner.namelist()
         assert zf.read("creative_map/map_A3.pdf").startswith(b"%PDF-")
         assert zf.read("creative_map/map.html").decode("utf-8") == html
+        assert zf.read("creative_map/events.ics").startswith(b"BEGIN:VCALENDAR\r\n")
     ids = expected_ids(dataset, flt)
     assert sorted(f["id"] for f in geojson["features"]) == ids
     for text in (

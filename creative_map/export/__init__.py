@@ -6,7 +6,8 @@ and writes one format through `creative_map.atomic.atomic_path`, so a failure ne
 
 Each format is an entry of `creative_map.export.registry.REGISTRY` with one writer, ``write_<format>(selection,
 path, options)``, in one module per family: `vector` (GeoJSON, GeoPackage, Shapefile, all by GDAL), `table`
-(CSV), `kml` (KML, KMZ), `webmap` (the offline HTML map), `printmap` (PNG, PDF) and `bundle` (all of them).
+(CSV), `kml` (KML, KMZ), `webmap` (the offline HTML map), `printmap` (PNG, PDF), `calendar` (the events, as
+iCalendar) and `bundle` (all of them).
 
 Nothing in the content depends on the clock except the export date, which `date` sets (tests fix it): the
 same data and filter give the same bytes. No GDAL option is set process-wide: each is passed with its write.

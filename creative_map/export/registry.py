@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 from typing import Final
 
-from creative_map.export import bundle, kml, printmap, table, vector, webmap
+from creative_map.export import bundle, calendar, kml, printmap, table, vector, webmap
 from creative_map.export._common import BundleMember, ExportFormat
 from creative_map.types import Format
 
@@ -70,6 +70,9 @@ REGISTRY: Final[dict[Format, ExportFormat]] = {
         "application/pdf",
         BundleMember("map_{page}.pdf", "readme_file_pdf"),
         infix="_{page}",
+    ),
+    "ics": ExportFormat(
+        "ics", calendar.write_ics, ".ics", "text/calendar", BundleMember("events.ics", "readme_file_ics")
     ),
 }
 """Every format, in the order of `creative_map.types.FORMATS` (the bundle's README lists its files so)."""
