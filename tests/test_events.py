@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
+from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 import creative_map
-from creative_map import Filter, events, load, select
+from creative_map import Filter, events, export, load, select
 from creative_map.events import Event, date_range_text, phase_of, whats_on
 
 from .conftest import ROOT, collection, make_event, make_space, old_gallery, puppet_theatre
@@ -196,3 +198,141 @@ def test_the_shipped_events_are_all_listed_and_the_latest_comes_first_among_past
     ends = [e.end for e in on.past]
     assert ends == sorted(ends, reverse=True)
     assert all(e.spaces for e in on.past)  # every shipped event is linked to a space on the map
+
+
+# --- the offline HTML map lists the events ------------------------------------------------------------------
+
+
+class _Section(HTMLParser):
+    """Reads the events section of a page: its headings and, per item, its text and links (stdlib parser)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.depth = 0
+        self.tags: list[str] = []
+        self.headings: list[str] = []
+        self.items: list[dict[str, Any]] = []
+        self.links: list[dict[str, str | None]] = []
+        self.seen_map_before = False
+        self._heading: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag == "div" and "folium-map" in (a.get("class") or "") and not self.depth:
+            self.seen_map_before = True
+        if tag == "section" and a.get("class") == "cm-whats-on":
+            self.depth = 1
+            return
+        if not self.depth:
+            return
+        self.tags.append(tag)
+        if tag in ("h2", "h3"):
+            self._heading = []
+        elif tag == "li":
+            self.items.append({"id": a.get("data-event"), "text": []})
+        elif tag == "a":
+            self.links.append(a)
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.depth and tag == "section":
+            self.depth = 0
+        elif self.depth and tag in ("h2", "h3") and self._heading is not None:
+            self.headings.append("".join(self._heading))
+            self._heading = None
+
+    def handle_data(self, data: str) -> None:
+        if not self.depth:
+            return
+        if self._heading is not None:
+            self._heading.append(data)
+        elif self.items:
+            self.items[-1]["text"].append(data)
+
+
+def read_section(page: str) -> _Section:
+    parser = _Section()
+    parser.feed(page)
+    return parser
+
+
+@pytest.fixture
+def tricky(write_json, three_spaces) -> Path:
+    """An event whose name and description carry markup, one with a link, one at a space not selected."""
+    write_json(
+        collection(
+            make_event(id="markup", name_en="<script>alert(1)</script> & “Tết”", start="2026-01-09",
+                       end="2026-01-11", website="https://example.org/?a=1&b=<2>"),
+            make_event(id="old", start="2024-11-09", end="2024-11-17",
+                       space_ids=["phong-tranh-cu", "nha-hat-mua-roi-thang-long"]),
+            make_event(id="soon", start="2026-03-01", end="2026-03-01", space_ids=["nha-hat-mua-roi-thang-long"]),
+        ),
+        "events.geojson",
+    )  # fmt: skip
+    return write_json(three_spaces)
+
+
+def test_the_offline_map_lists_the_events_after_the_map_upcoming_first(data):
+    page = export.download(select(load(data)), "html", lang="en", date=TODAY).data.decode("utf-8")
+    section = read_section(page)
+    assert section.seen_map_before  # below the map in reading order (beside it on a wide screen, by style)
+    assert section.headings == ["What's on", "On now", "Later this month", "Coming up", "Past events"]
+    assert [i["id"] for i in section.items] == [
+        "ends-today", "today-only", "running", "tomorrow", "later-this-month", "next-month", "two-places",
+        "next-year", "ended-yesterday", "long-ago",
+    ]  # fmt: skip
+    texts = {i["id"]: "".join(i["text"]) for i in section.items}
+    assert texts["two-places"] == (
+        "11 Feb – 1 Mar 2026Spring calligraphy fairAt: Temple of Literature, Thang Long Water Puppet Theatre"
+    )
+    assert "As of 10 Jan 2026" in page
+
+
+def test_the_offline_events_are_escaped_and_only_http_links_are_made(tricky):
+    dataset = load(tricky)
+    page = export.download(select(dataset), "html", lang="en", date=TODAY).data.decode("utf-8")
+    section = read_section(page)
+    assert [i["id"] for i in section.items] == ["markup", "soon", "old"]
+    texts = {i["id"]: "".join(i["text"]) for i in section.items}
+    assert "<script>alert(1)</script> & “Tết”" in texts["markup"]  # as text, not as markup
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; “Tết”" in page and "<script>alert(1)" not in page
+    assert section.links == [
+        {"href": "https://example.org/?a=1&b=<2>", "target": "_blank", "rel": "noopener noreferrer"}
+    ]
+    assert "script" not in section.tags
+    # Filtered to the theatre, "old" names the one of its two spaces shown and says there is another.
+    theatre = select(dataset, Filter(search="mua roi"))
+    section = read_section(export.download(theatre, "html", lang="vi", date=TODAY).data.decode("utf-8"))
+    texts = {i["id"]: "".join(i["text"]) for i in section.items}
+    assert texts["old"] == "9–17/11/2024Lễ hộiTại: Nhà hát Múa rối Thăng Long và 1 nơi khác"
+
+
+def test_without_events_the_offline_map_has_no_list_and_keeps_the_whole_page(write_json, three_spaces):
+    page = export.download(select(load(write_json(three_spaces))), "html", date=TODAY).data.decode("utf-8")
+    assert "cm-whats-on" not in page
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("width,height,beside", [(1280, 800, True), (390, 844, False)])
+def test_the_offline_list_sits_beside_the_map_on_a_desktop_and_below_it_on_a_phone(
+    data, tmp_path, browser, width, height, beside
+):
+    path = export.export(select(load(data)), "html", tmp_path / "map.html", lang="en", date=TODAY)
+    page = browser.new_page(viewport={"width": width, "height": height})
+    page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file://") else r.abort())
+    try:
+        page.goto(path.as_uri())
+        page.wait_for_function("document.querySelector('.folium-map').dataset.cmCount === '4'")
+        the_map = page.locator(".folium-map").bounding_box()
+        listing = page.locator(".cm-whats-on").bounding_box()
+        assert the_map and listing
+        assert the_map["width"] >= 0.6 * width and the_map["height"] >= 0.6 * height  # the map stays the main thing
+        if beside:
+            assert the_map["x"] + the_map["width"] <= listing["x"] + 0.5 and listing["x"] + listing["width"] <= width
+            assert listing["y"] == 0 and listing["height"] == height  # a column of its own, scrolled alone
+        else:
+            assert the_map["y"] + the_map["height"] <= listing["y"] + 0.5 and listing["width"] <= width
+        heading = page.get_by_role("heading", name="On now")
+        heading.scroll_into_view_if_needed()
+        assert heading.is_visible()
+    finally:
+        page.close()
