@@ -12,7 +12,7 @@ import argparse
 from pathlib import Path
 
 from creative_map import io, schema
-from creative_map.cli.common import EXIT_DATA, EXIT_OK, Subparsers, add_command, data_arg
+from creative_map.cli.common import EXIT_DATA, EXIT_OK, Subparsers, add_command, data_arg, positive_int
 from creative_map.errors import Problem
 from creative_map.spatial_checks import space_warnings
 
@@ -27,7 +27,7 @@ def register(subparsers: Subparsers) -> None:
     parser.add_argument("paths", nargs="*", metavar="PATH", help="spaces files (default: --data)")
     parser.add_argument("--events", metavar="PATH", help="events file (default: events.geojson beside each PATH)")
     parser.add_argument(
-        "--max-bytes", type=int, default=io.MAX_BYTES, help="refuse larger files (default: %(default)s)"
+        "--max-bytes", type=positive_int, default=io.MAX_BYTES, help="refuse larger files (default: %(default)s)"
     )
 
 
