@@ -123,7 +123,7 @@ def check_writable_dir(directory: str | os.PathLike[str]) -> Path:
         with tempfile.TemporaryFile(dir=existing):
             pass
     except OSError as exc:
-        raise PermissionError(f"cannot write in {existing}: {exc.strerror or exc}") from None
+        raise PermissionError(f"no file can be created in {existing} ({exc.strerror or exc})") from None
     return folder
 
 

@@ -28,6 +28,7 @@ from creative_map.cli.common import (
     clip_message,
     data_parent,
     filter_from_args,
+    terminal_text,
 )
 from creative_map.errors import DataError
 
@@ -82,7 +83,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         getattr(args, "usage_error", parser.error)(str(exc))  # exits 2, with the command's usage
     except (DataError, ValueError, OSError) as exc:  # UnknownUnitError is a ValueError; FileExistsError an OSError
-        print(f"error: {clip_message(str(exc), token=300)}", file=sys.stderr)
+        print(f"error: {terminal_text(clip_message(str(exc), token=300))}", file=sys.stderr)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
     return EXIT_DATA

@@ -68,6 +68,7 @@ __all__ = [
     "positive_int",
     "positive_number",
     "render",
+    "terminal_text",
     "units_from_args",
 ]
 
@@ -109,6 +110,16 @@ MAX_VALUE_CHARS: Final = 80
 
 class UsageError(Exception):
     """Arguments that are each fine but wrong together (a reversed date range, ``near LAT LON``): exit 2."""
+
+
+_TERMINAL_UNSAFE: Final = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def terminal_text(text: str) -> str:
+    """Return `text` with what a terminal would act on written out: control characters other than a line
+    break or a tab (escape sequences, carriage returns), bidirectional overrides and lone surrogates become
+    ``\\x1b``, ``\\u202e`` ... (what the CLI prints may come from a data file under review)."""
+    return _TERMINAL_UNSAFE.sub(lambda m: m[0].encode("unicode_escape", "backslashreplace").decode("ascii"), text)
 
 
 def clip_message(message: str, *, token: int = 80) -> str:
@@ -498,6 +509,6 @@ def emit(table: pd.DataFrame, args: argparse.Namespace, *, note: str = "") -> No
         write_text_atomic(args.output, text, force=args.force, encoding="utf-8-sig" if fmt == "csv" else "utf-8")
         print(f"wrote {len(table)} rows to {args.output}")
     else:
-        print(text, end="")
+        print(terminal_text(text), end="")
     if note and fmt == "table":
         print(note)
