@@ -12,6 +12,7 @@ from creative_map.cli.common import (
     Subparsers,
     UsageError,
     add_command,
+    input_file,
     level_from_args,
     output_dir,
 )
@@ -31,7 +32,9 @@ def register(subparsers: Subparsers) -> None:
         help="build: regenerate the shipped approximate layers (byte for byte); check FILE: test an official file "
         "against --by units; accuracy: compare the 2025 layer's areas with the stated ones",
     )
-    parser.add_argument("file", nargs="?", metavar="FILE", help="for check: the boundary file")
+    parser.add_argument(
+        "file", nargs="?", type=input_file, metavar="FILE", help="for check (and accuracy): the boundary file"
+    )
     parser.add_argument("--by", choices=tuple(LEVEL_CHOICES), default="district", help="for check: the level of FILE")
     parser.add_argument("--name-field", metavar="FIELD", help="for check: the field holding the units' names")
     parser.add_argument(

@@ -59,6 +59,7 @@ __all__ = [
     "emit",
     "filter_from_args",
     "finite_number",
+    "input_file",
     "iso_date",
     "iso_day",
     "level_from_args",
@@ -186,6 +187,17 @@ def _nearest_existing(path: Path) -> Path:
     while not path.exists() and path.parent != path:
         path = path.parent
     return path
+
+
+def input_file(text: str) -> str:
+    """Argument type: a file to read that is not a FIFO, a device or a socket (those would hang the reader or
+    never end); a missing path is left to the reader, which names it (GDAL also reads ``/vsizip/...`` paths)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("is empty: give a file")
+    path = Path(text)
+    if path.exists() and not (path.is_file() or path.is_dir()):
+        raise _bad(text, "is not a regular file (a FIFO, a device or a socket cannot be read)")
+    return text
 
 
 def output_file(text: str) -> str:
@@ -390,6 +402,7 @@ def add_unit_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--boundaries",
+        type=input_file,
         metavar="FILE",
         help="official boundaries of the --by units (any file GDAL reads, any CRS) instead of the shipped "
         "approximate ones",

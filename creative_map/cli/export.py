@@ -18,6 +18,7 @@ from creative_map.cli.common import (
     check_output,
     data_arg,
     filter_from_args,
+    input_file,
     iso_day,
     output_file,
 )
@@ -52,6 +53,7 @@ def register(subparsers: Subparsers) -> None:
     parser.add_argument(
         "--boundaries",
         action="append",
+        type=input_file,
         default=[],
         metavar="FILE",
         help="official boundaries (any file GDAL reads, any CRS) of the 30 districts or of the 126 "
