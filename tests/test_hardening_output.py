@@ -257,6 +257,8 @@ def test_what_the_command_line_prints_cannot_drive_the_terminal(capsys: Any) -> 
     assert main(["stats", "--data", "missing\x1b]0;pwned\x07.geojson"]) == EXIT_DATA
     err = capsys.readouterr().err
     assert "\x1b" not in err and "\x07" not in err and "missing\\x1b]0;pwned\\x07.geojson" in err
+    err = usage_error(["stats", "\x1b]0;pwned\x07"], capsys)  # argparse's "unrecognized arguments"
+    assert "\x1b" not in err and "\\x1b]0;pwned\\x07" in err
 
 
 @pytest.mark.parametrize(

@@ -137,8 +137,8 @@ class Parser(argparse.ArgumentParser):
             raise argparse.ArgumentError(action, f"invalid choice: {clip(value)!r} (choose from {choices})")
 
     def error(self, message: str) -> NoReturn:
-        """Print the usage and `message` (long values cut), and exit 2."""
-        super().error(clip(clip_message(message), 1000))
+        """Print the usage and `message` (long values cut, control characters written out), and exit 2."""
+        super().error(terminal_text(clip(clip_message(message), 1000)))
 
 
 def _bad(value: str, why: str) -> argparse.ArgumentTypeError:
