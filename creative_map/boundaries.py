@@ -47,7 +47,7 @@ from pyproj import Geod, Transformer
 from shapely.geometry import Polygon, box, mapping
 
 from creative_map import admin, schema
-from creative_map.atomic import atomic_path
+from creative_map.atomic import atomic_path, check_writable_dir
 from creative_map.errors import DataError, Problem
 from creative_map.types import LEVELS, Level
 
@@ -675,8 +675,13 @@ def build_boundaries(
     -------
     list of pathlib.Path
         The files written.
+
+    Raises
+    ------
+    NotADirectoryError, PermissionError
+        At once, before the layers are computed, when nothing can be written in `directory`.
     """
-    target = Path(directory) if directory is not None else BOUNDARIES_DIR
+    target = check_writable_dir(Path(directory) if directory is not None else BOUNDARIES_DIR)
     written = []
     for level, frame in build_layers(source).items():
         text = _feature_collection(level, frame)

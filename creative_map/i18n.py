@@ -220,6 +220,10 @@ TEXTS: Final[dict[str, Label]] = {
         "Không tìm thấy không gian “{value}” trong dữ liệu.",
         "No space “{value}” in the data.",
     ),
+    "param_more": Label(
+        "Bỏ qua thêm {value} tham số hoặc giá trị không hợp lệ khác trong đường dẫn.",
+        "Ignored {value} more unknown parameters or invalid values in the link.",
+    ),
     # The filter in words (exports, print map, command line)
     "filter_all": Label("tất cả không gian", "all spaces"),
     "filter_districts": Label("Quận/huyện (trước 2025)", "District (pre-2025)"),

@@ -9,9 +9,15 @@ import geopandas as gpd
 import pandas as pd
 
 from creative_map import admin, schema
-from creative_map.text import fold
+from creative_map.patterns import is_iso_date
+from creative_map.text import clip, fold
 
-__all__ = ["Filter", "filter_spaces", "search_spaces"]
+__all__ = ["Filter", "filter_spaces", "plan_item_known", "search_spaces"]
+
+
+def plan_item_known(value: str) -> bool:
+    """Return whether `value` is an item of the plan or a group of them: ``3.1.2.a``, ``3.1.2``, ``3.1``."""
+    return any(item == value or item.startswith(value + ".") for item in schema.PLAN_ITEMS)
 
 
 @dataclass(frozen=True)
@@ -33,6 +39,8 @@ class Filter:
     """With `event_start`/`event_end` (``YYYY-MM-DD``), keep the spaces hosting an event in that window."""
 
     def __post_init__(self) -> None:
+        """Make unit names canonical; refuse unknown values, dates not written ``YYYY-MM-DD`` and a window that
+        ends before it starts (`ValueError` naming the field and the known values)."""
         # Unit names are resolved once, here: every user of a Filter reads canonical full names.
         object.__setattr__(
             self, "districts", tuple(dict.fromkeys(admin.resolve_district(d).name for d in self.districts))
@@ -52,7 +60,18 @@ class Filter:
         ]
         if unknown:
             name, value, vocab = unknown[0]
-            raise ValueError(f"`{name}` has unknown value {value!r}; expected one of: {', '.join(vocab)}")
+            raise ValueError(f"`{name}` has unknown value {clip(value)!r}; expected one of: {', '.join(vocab)}")
+        for item in self.plan_items:
+            if not plan_item_known(item):
+                raise ValueError(
+                    f"`plan_items` has unknown value {clip(item)!r}; expected one of: {', '.join(schema.PLAN_ITEMS)}"
+                    " or a group of them such as 3.1.2"
+                )
+        for name, date in (("event_start", self.event_start), ("event_end", self.event_end)):
+            if date and not is_iso_date(date):
+                raise ValueError(f"`{name}` must be a date written YYYY-MM-DD, not {clip(date)!r}")
+        if self.event_start and self.event_end and self.event_start > self.event_end:
+            raise ValueError(f"`event_start` {self.event_start} is after `event_end` {self.event_end}")
 
 
 def search_spaces(spaces: gpd.GeoDataFrame, text: str) -> pd.Series:

@@ -1,7 +1,9 @@
 """The view in the page address: filters, language, search, selected space and display choices.
 
 ``parse_params`` turns query parameters (each a list of values, as ``st.query_params.get_all`` gives
-them) into a :class:`ViewState`, ignoring what it does not understand and saying so in a :class:`Notice`;
+them) into a :class:`ViewState`, ignoring what it does not understand and saying so in a :class:`Notice`
+(at most `MAX_NOTICES`, then one that counts the rest); ``notice_text`` is a notice as a sentence ready for
+Streamlit's Markdown, the link's text in it cut and escaped;
 ``to_params`` writes a state back, leaving defaults out, so that opening the link reproduces the view.
 ``widget_values`` and ``state_from_widgets`` map the state to the app's widget values and back (the widget
 keys are the parameter names). No Streamlit here: the app passes plain mappings.
@@ -17,10 +19,15 @@ from typing import Any, Final, Literal
 from creative_map import admin, schema
 from creative_map.i18n import t
 from creative_map.patterns import is_iso_date, is_slug
-from creative_map.query import Filter
+from creative_map.query import Filter, plan_item_known
+from creative_map.text import clip, escape_markdown
 from creative_map.types import BASEMAPS, BOUNDARY_LAYERS, DEFAULT_LANG, LANGS, Basemap, BoundaryLayer, Lang, Level
 
 __all__ = [
+    "MAX_LIST_VALUES",
+    "MAX_NOTICES",
+    "MAX_SEARCH",
+    "MAX_VALUE",
     "PARAMS",
     "Notice",
     "ViewState",
@@ -65,6 +72,14 @@ PARAMS: Final = (
 """Every parameter the app reads; anything else in a link is ignored with a notice."""
 
 MAX_SEARCH: Final = 200
+"""The longest search a link sets (a longer one is cut, with a notice)."""
+MAX_VALUE: Final = 200
+"""The longest value of any other parameter that is looked at; a longer one is ignored unread, with a notice."""
+MAX_LIST_VALUES: Final = 200
+"""How many values of one list parameter (``district``, ``cat`` ...) are read; the rest are ignored at once,
+with one notice (no list has more choices than this: there are 126 wards)."""
+MAX_NOTICES: Final = 10
+"""How many notices `parse_params` returns; past it, one notice of kind ``more`` counts the others."""
 
 
 @dataclass(frozen=True)
@@ -82,26 +97,54 @@ class ViewState:
 
 @dataclass(frozen=True)
 class Notice:
-    """A parameter that was ignored: `kind` is ``unknown`` (not a parameter) or ``bad`` (a bad value)."""
+    """A parameter that was ignored: `kind` is ``unknown`` (not a parameter), ``bad`` (a bad value),
+    ``unknown_space`` (a selected id that is no space) or ``more`` (`value` counts the notices left out).
 
-    kind: Literal["unknown", "bad", "unknown_space"]
+    `param` and `value` are what the link held, as they were (they may be long or hostile: see `notice_text`).
+    """
+
+    kind: Literal["unknown", "bad", "unknown_space", "more"]
     param: str
     value: str = ""
 
 
+_NOTICE_KEYS: Final = {
+    "unknown": "param_unknown",
+    "bad": "param_bad",
+    "unknown_space": "param_unknown_space",
+    "more": "param_more",
+}
+
+
 def notice_text(notice: Notice, lang: Lang = DEFAULT_LANG) -> str:
-    """Return the notice as a sentence in `lang`."""
-    key = {"unknown": "param_unknown", "bad": "param_bad", "unknown_space": "param_unknown_space"}[notice.kind]
-    return t(key, lang, param=notice.param, value=notice.value[:80])
+    """Return the notice as a sentence in `lang`, as Streamlit Markdown (for ``st.warning``, ``st.markdown``).
+
+    The parameter's name and value come from whoever made the link: each is cut to its first 80 characters
+    (`creative_map.text.clip`) and escaped (`creative_map.text.escape_markdown`), so the sentence shows them as
+    they were typed and holds no link, image, HTML or formatting they made. Do not escape it again; for plain
+    text (a log, a terminal) use the notice's fields.
+    """
+    return t(
+        _NOTICE_KEYS[notice.kind],
+        lang,
+        param=escape_markdown(clip(notice.param)),
+        value=escape_markdown(clip(notice.value)),
+    )
 
 
-def _values(params: Mapping[str, str | Sequence[str]], name: str) -> list[str]:
+def _values(params: Mapping[str, str | Sequence[str]], name: str, notices: list[Notice]) -> list[str]:
+    """Return the values of list parameter `name` that are worth reading (at most `MAX_LIST_VALUES`, each at
+    most `MAX_VALUE` long); a notice says what was left."""
     raw = params.get(name, [])
     items = [raw] if isinstance(raw, str) else list(raw)
     out: list[str] = []
     for item in items:
         out += [part.strip() for part in str(item).split(",") if part.strip()]
-    return out
+    if len(out) > MAX_LIST_VALUES:
+        notices.append(Notice("bad", name, ",".join(out[MAX_LIST_VALUES : MAX_LIST_VALUES + 10])))
+        out = out[:MAX_LIST_VALUES]
+    notices += [Notice("bad", name, value) for value in out if len(value) > MAX_VALUE]
+    return [value for value in out if len(value) <= MAX_VALUE]
 
 
 def _single(params: Mapping[str, str | Sequence[str]], name: str) -> str | None:
@@ -110,10 +153,6 @@ def _single(params: Mapping[str, str | Sequence[str]], name: str) -> str | None:
         return None
     items = [raw] if isinstance(raw, str) else list(raw)
     return str(items[-1]).strip() if items else None
-
-
-def _plan_ok(value: str) -> bool:
-    return any(item == value or item.startswith(value + ".") for item in schema.PLAN_ITEMS)
 
 
 def _date(value: str | None, name: str, notices: list[Notice]) -> str | None:
@@ -165,7 +204,8 @@ def parse_params(
     Returns
     -------
     tuple
-        The state, and one `Notice` per parameter or value that was ignored.
+        The state, and one `Notice` per parameter or value that was ignored (at most `MAX_NOTICES`, then one
+        of kind ``more`` that counts the others).
     """
     notices: list[Notice] = [Notice("unknown", name) for name in params if name not in PARAMS]
 
@@ -183,8 +223,8 @@ def parse_params(
     elif units_value not in (None, "district"):
         notices.append(Notice("bad", UNITS, str(units_value)))
 
-    districts = _resolved(_values(params, DISTRICT), DISTRICT, admin.resolve_district, notices)
-    wards = _resolved(_values(params, WARD), WARD, admin.resolve_ward_2025, notices)
+    districts = _resolved(_values(params, DISTRICT, notices), DISTRICT, admin.resolve_district, notices)
+    wards = _resolved(_values(params, WARD, notices), WARD, admin.resolve_ward_2025, notices)
     if units == "district" and wards:
         notices += [Notice("bad", WARD, w) for w in wards]
         wards = ()
@@ -198,8 +238,8 @@ def parse_params(
         search = search[:MAX_SEARCH]
 
     plan_items: list[str] = []
-    for value in _values(params, PLAN):
-        if _plan_ok(value):
+    for value in _values(params, PLAN, notices):
+        if plan_item_known(value):
             plan_items.append(value)
         else:
             notices.append(Notice("bad", PLAN, value))
@@ -213,9 +253,9 @@ def parse_params(
     flt = Filter(
         districts=districts,
         wards_2025=wards,
-        categories=_vocab(_values(params, CATEGORY), CATEGORY, schema.CATEGORIES, notices),
-        statuses=_vocab(_values(params, STATUS), STATUS, schema.STATUSES, notices),
-        network_members=_vocab(_values(params, MEMBER), MEMBER, schema.NETWORK_MEMBER, notices),
+        categories=_vocab(_values(params, CATEGORY, notices), CATEGORY, schema.CATEGORIES, notices),
+        statuses=_vocab(_values(params, STATUS, notices), STATUS, schema.STATUSES, notices),
+        network_members=_vocab(_values(params, MEMBER, notices), MEMBER, schema.NETWORK_MEMBER, notices),
         plan_items=tuple(dict.fromkeys(plan_items)),
         search=search,
         event_start=start,
@@ -223,7 +263,7 @@ def parse_params(
     )
 
     selected = _single(params, SELECTED) or None
-    if selected is not None and not is_slug(selected):
+    if selected is not None and (len(selected) > MAX_VALUE or not is_slug(selected)):
         notices.append(Notice("bad", SELECTED, selected))
         selected = None
     elif selected is not None and space_ids is not None and selected not in space_ids:
@@ -244,6 +284,8 @@ def parse_params(
         notices.append(Notice("bad", LAYER, layer_value))
 
     state = ViewState(filter=flt, lang=lang, selected=selected, units=units, basemap=basemap, layer=layer)
+    if len(notices) > MAX_NOTICES:
+        notices = [*notices[:MAX_NOTICES], Notice("more", "", str(len(notices) - MAX_NOTICES))]
     return state, notices
 
 

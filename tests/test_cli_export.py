@@ -113,7 +113,9 @@ def test_export_refusals_come_before_any_work(data, tmp_path, recorded, capsys):
     base = ["export", "--data", str(data), "-f", "csv", "-o", str(out)]
     assert main([*base, "--name-field", "TEN"]) == 1
     assert "--name-field needs --boundaries FILE" in capsys.readouterr().err
-    assert main([*base, "--district", "hoan kiemm"]) == 1
+    with pytest.raises(SystemExit) as exit_:  # a usage error (exit 2) since issue 11
+        main([*base, "--district", "hoan kiemm"])
+    assert exit_.value.code == 2
     assert "did you mean 'Quận Hoàn Kiếm'" in capsys.readouterr().err
     out.write_text("keep me", encoding="utf-8")
     assert main([*base, "--boundaries", "a.gpkg"]) == 1

@@ -166,8 +166,12 @@ def test_bad_data_is_a_message_and_exit_1(write_json, capsys):
 
 
 def test_an_unknown_unit_is_a_message_with_a_suggestion(write_json, three_spaces, capsys):
-    assert main(["near", "105.85", "21.03", "--data", str(write_json(three_spaces)), "--ward", "hoan kiemm"]) == 1
-    assert "did you mean 'Phường Hoàn Kiếm'" in capsys.readouterr().err
+    # A usage error (exit 2) since issue 11: the option is named, the closest units suggested.
+    with pytest.raises(SystemExit) as exit_:
+        main(["near", "105.85", "21.03", "--data", str(write_json(three_spaces)), "--ward", "hoan kiemm"])
+    assert exit_.value.code == EXIT_USAGE
+    err = capsys.readouterr().err
+    assert "argument --ward:" in err and "did you mean 'Phường Hoàn Kiếm'" in err
 
 
 def test_every_selecting_command_reads_the_events_beside_the_data(write_json, three_spaces, capsys):

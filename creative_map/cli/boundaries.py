@@ -5,7 +5,18 @@ from __future__ import annotations
 import argparse
 
 from creative_map import boundaries
-from creative_map.cli.common import EXIT_OK, LEVEL_CHOICES, Subparsers, add_command, level_from_args
+from creative_map.atomic import check_writable_dir
+from creative_map.cli.common import (
+    EXIT_OK,
+    LEVEL_CHOICES,
+    Subparsers,
+    UsageError,
+    add_command,
+    input_file,
+    level_from_args,
+    output_dir,
+)
+from creative_map.text import clip
 
 __all__ = ["register", "run"]
 
@@ -21,11 +32,14 @@ def register(subparsers: Subparsers) -> None:
         help="build: regenerate the shipped approximate layers (byte for byte); check FILE: test an official file "
         "against --by units; accuracy: compare the 2025 layer's areas with the stated ones",
     )
-    parser.add_argument("file", nargs="?", metavar="FILE", help="for check: the boundary file")
+    parser.add_argument(
+        "file", nargs="?", type=input_file, metavar="FILE", help="for check (and accuracy): the boundary file"
+    )
     parser.add_argument("--by", choices=tuple(LEVEL_CHOICES), default="district", help="for check: the level of FILE")
     parser.add_argument("--name-field", metavar="FIELD", help="for check: the field holding the units' names")
     parser.add_argument(
         "--out",
+        type=output_dir,
         metavar="DIR",
         help="for build: where to write (default: the shipped layers, creative_map/resources/boundaries)",
     )
@@ -34,12 +48,17 @@ def register(subparsers: Subparsers) -> None:
 def run(args: argparse.Namespace) -> int:
     """Do the action; print what was written, checked or measured."""
     if args.action == "build":
+        if args.out is not None:  # at once: the build takes seconds
+            try:
+                check_writable_dir(args.out)
+            except OSError as exc:
+                raise type(exc)(f"--out {clip(args.out)}: {exc}") from None
         for path in boundaries.build_boundaries(args.out):
             print(f"wrote {path} ({path.stat().st_size:,} bytes)")
         return EXIT_OK
     if args.action == "check":
         if not args.file:
-            raise ValueError("boundaries check needs a FILE")
+            raise UsageError("boundaries check needs a FILE")
         units = boundaries.load_boundaries(level_from_args(args), args.file, name_field=args.name_field)
         print(f"{args.file}: valid, {len(units)} {args.by} units")
         return EXIT_OK

@@ -7,7 +7,6 @@ It takes the same filter options as every selecting command (the app's sidebar c
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 
 import creative_map
 from creative_map import export, i18n
@@ -19,6 +18,9 @@ from creative_map.cli.common import (
     check_output,
     data_arg,
     filter_from_args,
+    input_file,
+    iso_day,
+    output_file,
 )
 from creative_map.types import DEFAULT_LANG, FORMATS, LANGS, PAGES
 
@@ -39,7 +41,7 @@ def register(subparsers: Subparsers) -> None:
         metavar="FORMAT",
         help=f"one of: {', '.join(FORMATS)} (shp and bundle are zip files)",
     )
-    parser.add_argument("-o", "--output", required=True, metavar="PATH", help="the file to write")
+    parser.add_argument("-o", "--output", required=True, type=output_file, metavar="PATH", help="the file to write")
     parser.add_argument("--force", action="store_true", help="replace PATH if it exists")
     parser.add_argument(
         "--lang",
@@ -51,6 +53,7 @@ def register(subparsers: Subparsers) -> None:
     parser.add_argument(
         "--boundaries",
         action="append",
+        type=input_file,
         default=[],
         metavar="FILE",
         help="official boundaries (any file GDAL reads, any CRS) of the 30 districts or of the 126 "
@@ -61,7 +64,7 @@ def register(subparsers: Subparsers) -> None:
     parser.add_argument("--events", metavar="PATH", help="events file (default: events.geojson beside the data)")
     parser.add_argument(
         "--date",
-        type=dt.date.fromisoformat,
+        type=iso_day,
         metavar="YYYY-MM-DD",
         help="export date written into the files (default: today, UTC)",
     )

@@ -14,11 +14,13 @@ from creative_map.cli.common import (
     add_output_arguments,
     add_unit_arguments,
     approximate_note,
+    check_output,
     data_arg,
     emit,
     filter_from_args,
     level_from_args,
     output_format,
+    positive_number,
     units_from_args,
 )
 
@@ -33,7 +35,7 @@ def register(subparsers: Subparsers) -> None:
     add_unit_arguments(parser)
     parser.add_argument(
         "--distance",
-        type=float,
+        type=positive_number,
         default=1000.0,
         metavar="METRES",
         help="a unit is a gap when no active space lies within this distance of its centre (default: 1000)",
@@ -45,6 +47,8 @@ def register(subparsers: Subparsers) -> None:
 def run(args: argparse.Namespace) -> int:
     """Print or write the ranked gaps; on screen, say how many units of all are gaps."""
     flt = filter_from_args(args)
+    if args.output:
+        check_output(args.output, force=args.force)
     units = units_from_args(args)
     selection = creative_map.select(creative_map.load(data_arg(args)), flt)
     table = analysis.gaps(selection, units, level=level_from_args(args), distance_m=args.distance)

@@ -14,6 +14,7 @@ from creative_map.cli.common import (
     add_output_arguments,
     add_unit_arguments,
     approximate_note,
+    check_output,
     data_arg,
     emit,
     filter_from_args,
@@ -44,6 +45,8 @@ def register(subparsers: Subparsers) -> None:
 def run(args: argparse.Namespace) -> int:
     """Print or write one row of statistics per unit (every unit included)."""
     flt = filter_from_args(args)
+    if args.output:
+        check_output(args.output, force=args.force)
     units = units_from_args(args)
     selection = creative_map.select(creative_map.load(data_arg(args)), flt)
     table = analysis.unit_statistics(selection, units, level=level_from_args(args), by=args.count_by)

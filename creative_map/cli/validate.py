@@ -12,7 +12,7 @@ import argparse
 from pathlib import Path
 
 from creative_map import io, schema
-from creative_map.cli.common import EXIT_DATA, EXIT_OK, Subparsers, add_command, data_arg
+from creative_map.cli.common import EXIT_DATA, EXIT_OK, Subparsers, add_command, data_arg, positive_int, terminal_text
 from creative_map.errors import Problem
 from creative_map.spatial_checks import space_warnings
 
@@ -27,7 +27,7 @@ def register(subparsers: Subparsers) -> None:
     parser.add_argument("paths", nargs="*", metavar="PATH", help="spaces files (default: --data)")
     parser.add_argument("--events", metavar="PATH", help="events file (default: events.geojson beside each PATH)")
     parser.add_argument(
-        "--max-bytes", type=int, default=io.MAX_BYTES, help="refuse larger files (default: %(default)s)"
+        "--max-bytes", type=positive_int, default=io.MAX_BYTES, help="refuse larger files (default: %(default)s)"
     )
 
 
@@ -52,12 +52,12 @@ def run(args: argparse.Namespace) -> int:
         events = Path(args.events) if args.events else io.events_path_for(path)
         problems, n_spaces = _problems(path, events, events_named=bool(args.events), max_bytes=args.max_bytes)
         for p in problems:
-            print(f"{p.severity}: {p}")
+            print(f"{p.severity}: {terminal_text(str(p))}")
         errors = sum(p.severity == "error" for p in problems)
         n_errors += errors
         n_warnings += len(problems) - errors
         if not errors:
             extra = f" and {events}" if (args.events or events.exists()) else ""
-            print(f"{path}{extra}: valid, {n_spaces} spaces")
+            print(terminal_text(f"{path}{extra}: valid, {n_spaces} spaces"))
     print(f"{n_errors} error(s), {n_warnings} warning(s) in {len(paths)} file(s)")
     return EXIT_DATA if n_errors else EXIT_OK
