@@ -9,6 +9,7 @@ temporary folder as its working directory, on a copy of the shipped data.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -19,6 +20,9 @@ from pathlib import Path
 import pytest
 
 from .conftest import ROOT
+
+# The fresh environment must import its own copy: no PYTHONPATH pointing at a working tree.
+CLEAN_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
 
 
 @pytest.fixture(scope="module")
@@ -72,7 +76,13 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 def run(bin_dir: Path, work: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [str(bin_dir / "creative-map"), *args], cwd=work, capture_output=True, text=True, timeout=300, check=False
+        [str(bin_dir / "creative-map"), *args],
+        cwd=work,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        env=CLEAN_ENV,
     )
 
 
@@ -88,6 +98,7 @@ def test_the_wheel_carries_the_package_data(installed):
         text=True,
         check=True,
         cwd=work,  # not the repository: `python -c` imports from its working folder first
+        env=CLEAN_ENV,
     ).stdout.splitlines()
     assert str(ROOT) not in where[0], where  # the wheel's copy, not the working tree
     folder = Path(where[1])
