@@ -46,10 +46,11 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
         check=True,
         cwd=tmp,
         capture_output=True,
+        env=CLEAN_ENV,
     )
     wheel = next(dist.glob("creative_map-*.whl"))
     env = tmp / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(env)], check=True)
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(env)], check=True, env=CLEAN_ENV)
     python = env / "bin" / "python"
     site = Path(
         subprocess.run(
@@ -57,6 +58,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
             check=True,
             capture_output=True,
             text=True,
+            env=CLEAN_ENV,
         ).stdout.strip()
     )
     # The dependencies, not the project: a path line adds the folder without running its .pth files (so the
@@ -66,6 +68,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
         [sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "--quiet", str(wheel)],
         check=True,
         capture_output=True,
+        env=CLEAN_ENV,  # with a working tree on PYTHONPATH pip would think the package already installed
     )
     work = tmp / "elsewhere"
     (work / "data").mkdir(parents=True)
