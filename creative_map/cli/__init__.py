@@ -14,7 +14,7 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 
-from creative_map.cli import boundaries, export, gaps, near, stats, validate
+from creative_map.cli import boundaries, export, gaps, near, site, stats, validate
 from creative_map.cli.common import (
     EXIT_DATA,
     EXIT_OK,
@@ -44,6 +44,7 @@ COMMANDS: tuple[tuple[str, Callable[[Subparsers], None]], ...] = (
     ("near", near.register),
     ("boundaries", boundaries.register),
     ("export", export.register),
+    ("site", site.register),
 )
 """Each command's name and the function that adds it to the parser, in the order of ``--help``."""
 
