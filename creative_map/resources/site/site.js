@@ -196,7 +196,7 @@
     if (!icons[k]) {
       var c = C.cat[cat];
       icons[k] = L.divIcon({className: "cm-pin" + (exact ? "" : " cm-approx"),
-        html: '<span style="--cm:' + esc(c[0]) + '">' + esc(c[2]) + "</span>",
+        html: '<span aria-hidden="true" style="--cm:' + esc(c[0]) + '">' + esc(c[2]) + "</span>",
         iconSize: [24, 24], iconAnchor: [12, 12], popupAnchor: [0, -10]});
     }
     return icons[k];
@@ -470,7 +470,7 @@
     state.sel = id;
     selMarker = L.marker(ll, {zIndexOffset: 10000, title: s.name, alt: s.name, keyboard: true,
       icon: L.divIcon({className: "cm-pin cm-selected" + (exact ? "" : " cm-approx"),
-        html: '<span style="--cm:' + esc(c[0]) + '">' + esc(c[2]) + "</span>", iconSize: [34, 34],
+        html: '<span aria-hidden="true" style="--cm:' + esc(c[0]) + '">' + esc(c[2]) + "</span>", iconSize: [34, 34],
         iconAnchor: [17, 17], popupAnchor: [0, -14]})});
     var box = el("div", "cm-popup cm-popup-full");
     box.setAttribute("data-id", id);
