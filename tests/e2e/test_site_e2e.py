@@ -37,7 +37,7 @@ HOSTILE_ID = "html-name"
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (the base class's name)
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
 
@@ -261,7 +261,9 @@ def test_the_address_restores_view_choices_and_selection(open_page, site_url, e2
     checked = page.eval_on_selector_all("#cm-cats input:checked", "els => els.map(e => e.value)")
     assert checked == ["heritage", "museum"]
     assert _drawn(page) == _ids(e2e_data, search="van", categories=("heritage", "museum"))
-    view = page.evaluate("(() => { const m = creativeMapSite.map, c = m.getCenter(); return [m.getZoom(), c.lat, c.lng]; })()")
+    view = page.evaluate(
+        "(() => { const m = creativeMapSite.map, c = m.getCenter(); return [m.getZoom(), c.lat, c.lng]; })()"
+    )
     assert view[0] == 17 and abs(view[1] - 21.02861) < 1e-5 and abs(view[2] - 105.83556) < 1e-5
     assert page.url.endswith("#" + hash_)  # the address stays what was shared
 
