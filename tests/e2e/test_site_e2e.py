@@ -277,6 +277,13 @@ def test_a_changed_address_is_shown_without_reloading(open_page, site_url):
     assert page.evaluate("window.cmMarker") == 1  # the same document
 
 
+def test_unknown_values_in_the_address_are_ignored(open_page, site_url, e2e_data):
+    page, _ = _open(open_page, site_url + "index.html#cat=nonsense&district=Atlantis&sel=nobody&map=99/x/y")
+    assert _drawn(page) == _ids(e2e_data)
+    expect(page.locator(".leaflet-popup")).to_have_count(0)
+    assert page.errors == []
+
+
 def test_switching_language_keeps_the_view_and_the_selection(open_page, site_url):
     page, _ = _open(open_page, site_url + "index.html#q=van%20mieu&sel=van-mieu-quoc-tu-giam")
     expect(page.locator(".leaflet-popup-content .cm-name")).to_have_text("Văn Miếu – Quốc Tử Giám")

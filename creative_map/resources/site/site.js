@@ -94,7 +94,9 @@
   var byId = {}, collator = new Intl.Collator(lang);
   spaces.forEach(function (s) { byId[s.id] = s; });
   // The list's order, by name in the page's language, sorted once.
-  var byName = spaces.slice().sort(function (a, b) { return collator.compare(a.name, b.name) || (a.id < b.id ? -1 : 1); });
+  var byName = spaces.slice().sort(function (a, b) {
+    return collator.compare(a.name, b.name) || (a.id < b.id ? -1 : 1);
+  });
   D.e.forEach(function (ev) { ev[E_SPACES].forEach(function (i) { spaces[i].events.push(ev); }); });
   spaces.forEach(function (s) {
     s.events.sort(function (a, b) { return a[E_START] < b[E_START] ? -1 : a[E_START] > b[E_START] ? 1 :
@@ -114,7 +116,11 @@
       if (!value) { return; }
       dl.appendChild(el("dt", "", name));
       var dd = el("dd");
-      if (typeof value === "string") { dd.textContent = value; } else { value.forEach(function (v) { dd.appendChild(v); }); }
+      if (typeof value === "string") {
+        dd.textContent = value;
+      } else {
+        value.forEach(function (v) { dd.appendChild(v); });
+      }
       dl.appendChild(dd);
     }
     var cat = catId(r), web = col(r, WEB), plan = col(r, PLAN), member = D.m[r[MEM]];
@@ -184,8 +190,8 @@
       });
       var poly = L.polygon(latlngs, {color: "#37474f", weight: 1.2, opacity: 0.8, fillColor: "#90a4ae",
         fillOpacity: 0.06, dashArray: info.approximate ? "4 3" : null, className: "cm-unit"});
-      poly.bindTooltip((lang === "en" ? u[1] : u[0]) + (info.approximate ? " (" + T.approximate + ")" : ""),
-        {sticky: true});
+      var tip = (lang === "en" ? u[1] : u[0]) + (info.approximate ? " (" + T.approximate + ")" : "");
+      poly.bindTooltip(el("span", "", tip), {sticky: true});  // an element: Leaflet reads a string as HTML
       unitPolys[level][u[0]] = poly;
       group.addLayer(poly);
     });
@@ -347,8 +353,11 @@
     var c = map.getCenter(), parts = ["map=" + map.getZoom() + "/" + c.lat.toFixed(5) + "/" + c.lng.toFixed(5)];
     if (state.q) { parts.push("q=" + enc(state.q)); }
     if (state.cats) { parts.push("cat=" + enc(state.cats.join(","))); }
-    if (state.level && state.unit) { parts.push((state.level === "district" ? "district" : "ward") + "=" + enc(state.unit)); }
-    else if (state.level) { parts.push("units=" + state.level); }
+    if (state.level && state.unit) {
+      parts.push((state.level === "district" ? "district" : "ward") + "=" + enc(state.unit));
+    } else if (state.level) {
+      parts.push("units=" + state.level);
+    }
     if (state.layer !== (state.level || "district")) { parts.push("layer=" + state.layer); }
     if (state.basemap !== "osm") { parts.push("basemap=" + state.basemap); }
     if (state.sel) { parts.push("sel=" + enc(state.sel)); }
@@ -365,7 +374,9 @@
 
   function applyHash(h) {
     state.q = h.q || "";
-    state.cats = h.cat === undefined ? null : h.cat.split(",").filter(function (c) { return D.c.indexOf(c) >= 0; });
+    var cats = (h.cat || "").split(",").filter(function (c) { return D.c.indexOf(c) >= 0; });
+    // cat= (empty): none; unknown categories only: ignored, as the app ignores a bad parameter.
+    state.cats = h.cat === undefined ? null : h.cat === "" ? [] : cats.length ? cats : null;
     state.level = h.district !== undefined ? "district" : h.ward !== undefined ? "ward_2025" :
       (h.units === "district" || h.units === "ward_2025" ? h.units : "");
     state.unit = h.district !== undefined ? h.district : h.ward !== undefined ? h.ward : "";
@@ -445,7 +456,9 @@
       li.appendChild(b);
       results.appendChild(li);
     });
-    if (sorted.length > LIST_MAX) { results.appendChild(el("li", "cm-more", fmt(T.site_more, {n: sorted.length - LIST_MAX}))); }
+    if (sorted.length > LIST_MAX) {
+      results.appendChild(el("li", "cm-more", fmt(T.site_more, {n: sorted.length - LIST_MAX})));
+    }
   }
 
   // ---------------------------------------------------------------------------------------- selection
