@@ -489,8 +489,8 @@
     var box = el("div", "cm-popup cm-popup-full");
     box.setAttribute("data-id", id);
     box.appendChild(details(s));
-    selMarker.bindPopup(box, {maxWidth: 340, minWidth: 220, maxHeight: 320, autoPan: opts.autoPan !== false,
-      autoPanPadding: [20, 20]});
+    selMarker.bindPopup(box, {maxWidth: Math.min(340, map.getSize().x - 50), minWidth: 200, autoPanPadding: [10, 10],
+      maxHeight: Math.max(160, Math.min(320, map.getSize().y - 90)), autoPan: opts.autoPan !== false});
     var marker = selMarker;
     marker.on("popupclose", function () { if (selMarker === marker) { clearSelection(); } });
     marker.addTo(map);
@@ -592,7 +592,7 @@
     }
     update({fit: false});
     ready = true;
-    if (sel) { select(sel.id, {view: false, autoPan: false}); }
+    if (sel) { select(sel.id, {view: false, autoPan: !view}); }  // a shared view is kept as it was
     writeHash();
   }
   window.addEventListener("hashchange", function () {
