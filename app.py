@@ -184,7 +184,13 @@ if layer != "none":
 
 centre, zoom = mapping.focus(selection, selected)
 st_folium(
-    mapping.build_map(selection, lang=lang, boundaries=units_shown, basemap=state.basemap),
+    mapping.build_map(
+        selection,
+        lang=lang,
+        boundaries=units_shown,
+        basemap=state.basemap,
+        static_url=assets.static_url(st.get_option("server.baseUrlPath")),  # static/ is at /<base>/app/static/
+    ),
     key="map",
     height=560,
     use_container_width=True,

@@ -34,6 +34,7 @@ __all__ = [
     "inline_js",
     "js_urls",
     "source_dir",
+    "static_url",
 ]
 
 logger = logging.getLogger(__name__)
@@ -149,6 +150,24 @@ def ensure_static(static_dir: str | os.PathLike[str]) -> Path:
 
 def _same_file(a: Path, b: Path) -> bool:
     return b.is_file() and a.stat().st_size == b.stat().st_size and a.read_bytes() == b.read_bytes()
+
+
+def static_url(base_url_path: str = "") -> str:
+    """Return where Streamlit serves ``static/vendor/`` for an app run with ``--server.baseUrlPath`` `base_url_path`.
+
+    Streamlit serves the app's ``static/`` folder at ``/app/static/``, under the base path when there is one:
+    ``static_url("app") == "/app/app/static/vendor"`` (behind nginx at ``/app/``, see ``deploy/``). Under the
+    base path ``app``, ``/app/static/`` is Streamlit's own frontend: the map would get its HTML page instead
+    of Leaflet, and draw nothing.
+
+    Parameters
+    ----------
+    base_url_path
+        Streamlit's ``server.baseUrlPath`` option (``st.get_option("server.baseUrlPath")``); "" for none.
+        Slashes around it do not matter.
+    """
+    base = base_url_path.strip().strip("/")
+    return f"/{base}{DEFAULT_STATIC_URL}" if base else DEFAULT_STATIC_URL
 
 
 def js_urls(base_url: str = DEFAULT_STATIC_URL, *, names: tuple[str, ...] = ("leaflet",)) -> list[tuple[str, str]]:

@@ -323,6 +323,29 @@ TEXTS: Final[dict[str, Label]] = {
     ),
     "print_north": Label("B", "N"),
     "print_none": Label("Bộ lọc không chọn không gian nào.", "The filter selects no space."),
+    # The static site (`creative-map site`, creative_map.site)
+    "intro_site": Label(
+        "Mạng lưới không gian sáng tạo của Hà Nội — Thành phố Sáng tạo (Thiết kế) của UNESCO. "
+        "Tìm theo tên, lọc theo loại hoặc đơn vị hành chính, chọn một nơi để xem chi tiết.",
+        "The creative-space network of Hanoi, UNESCO Creative City of Design. "
+        "Search by name, filter by kind or administrative unit, pick a place to read its details.",
+    ),
+    "site_data": Label(
+        "{n} không gian; dữ liệu kiểm tra lần cuối ngày {date}", "{n} spaces; data last checked on {date}"
+    ),
+    "site_all_units": Label("Toàn thành phố", "The whole city"),
+    "site_reset": Label("Xem tất cả", "Show all"),
+    "site_more": Label(
+        "… và {n} không gian khác trên bản đồ; thu hẹp tìm kiếm để liệt kê.",
+        "… and {n} more on the map; narrow the search to list them.",
+    ),
+    "site_whats_on": Label("Sắp diễn ra", "What's on"),
+    "site_no_upcoming": Label("Chưa có sự kiện sắp tới nào được ghi nhận.", "No upcoming event recorded."),
+    "site_app": Label("Ứng dụng cho cán bộ quy hoạch", "App for planners"),
+    "site_noscript": Label(
+        "Bản đồ cần JavaScript. Dữ liệu mở có trong kho mã của dự án.",
+        "The map needs JavaScript. The open data is in the project's repository.",
+    ),
 }
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from benchmarks import bench_analysis, bench_app, bench_load
+from benchmarks import bench_analysis, bench_app, bench_load, bench_site
 from creative_map import types
 
 from .conftest import ROOT
@@ -22,7 +22,7 @@ BENCHMARKS = ROOT / "benchmarks"
 
 
 def test_every_benchmark_has_a_smoke_test() -> None:
-    tested = {"bench_load", "bench_analysis", "bench_app", "bench_export"}
+    tested = {"bench_load", "bench_analysis", "bench_app", "bench_export", "bench_site"}
     assert {p.stem for p in BENCHMARKS.glob("bench_*.py")} == tested
 
 
@@ -61,3 +61,16 @@ def test_bench_export(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr[-3000:]
     assert [f for f in types.FORMATS if f" {f} " not in done.stdout] == [], done.stdout  # every format, measured
+
+
+def test_bench_site() -> None:
+    """The static site's benchmark for 2 s with 4 clients (nginx from scripts/setup --dev), and its bytes."""
+    rows = bench_site.load_test(duration=2, clients=4)
+    assert [row["target"].split(" ")[0] for row in rows] == ["index.html", rows[1]["target"].split(" ")[0]]
+    assert rows[1]["target"].startswith("assets/data.")
+    for row in rows:
+        assert row["requests"] > 0 and row["rps"] > 0 and 0 < row["p50_ms"] <= row["p99_ms"]
+        assert row["errors"] == 0 and row["bytes"] > 0
+    sizes = bench_site.bytes_per_space([100])
+    assert [row["spaces"] for row in sizes] == [sizes[0]["spaces"], 100]
+    assert all(0 < row["gzip"] < row["raw"] for row in sizes)

@@ -17,12 +17,13 @@ from creative_map.cli import boundaries as cli_boundaries
 from creative_map.cli import export as cli_export
 from creative_map.cli import gaps as cli_gaps
 from creative_map.cli import near as cli_near
+from creative_map.cli import site as cli_site
 from creative_map.cli import stats as cli_stats
 from creative_map.cli import validate as cli_validate
 
 from .conftest import collection, make_event
 
-NAMES = ["validate", "stats", "gaps", "near", "boundaries", "export"]
+NAMES = ["validate", "stats", "gaps", "near", "boundaries", "export", "site"]
 MODULES = {
     "validate": cli_validate,
     "stats": cli_stats,
@@ -30,6 +31,7 @@ MODULES = {
     "near": cli_near,
     "boundaries": cli_boundaries,
     "export": cli_export,
+    "site": cli_site,
 }
 
 
@@ -93,6 +95,7 @@ def _minimal_args(name: str) -> list[str]:
         "near": [name, "105.85", "21.03"],
         "boundaries": [name, "accuracy"],
         "export": [name, "-f", "csv", "-o", "out.csv"],
+        "site": [name, "-o", "public"],
     }.get(name, [name])
 
 

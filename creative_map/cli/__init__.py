@@ -16,7 +16,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import cast
 
-from creative_map.cli import boundaries, export, gaps, near, stats, validate
+from creative_map.cli import boundaries, export, gaps, near, site, stats, validate
 from creative_map.cli.common import (
     EXIT_DATA,
     EXIT_OK,
@@ -50,6 +50,7 @@ COMMANDS: tuple[tuple[str, Callable[[Subparsers], None]], ...] = (
     ("near", near.register),
     ("boundaries", boundaries.register),
     ("export", export.register),
+    ("site", site.register),
 )
 """Each command's name and the function that adds it to the parser, in the order of ``--help``."""
 
