@@ -14,7 +14,20 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 
-from creative_map.cli import boundaries, export, gaps, near, stats, validate
+from creative_map.cli import (
+    boundaries,
+    db,
+    export,
+    gaps,
+    history,
+    near,
+    revert,
+    reviewers,
+    stats,
+    suggest,
+    suggestions,
+    validate,
+)
 from creative_map.cli.common import (
     EXIT_DATA,
     EXIT_OK,
@@ -44,6 +57,12 @@ COMMANDS: tuple[tuple[str, Callable[[Subparsers], None]], ...] = (
     ("near", near.register),
     ("boundaries", boundaries.register),
     ("export", export.register),
+    ("db", db.register),
+    ("suggest", suggest.register),
+    ("suggestions", suggestions.register),
+    ("reviewers", reviewers.register),
+    ("history", history.register),
+    ("revert", revert.register),
 )
 """Each command's name and the function that adds it to the parser, in the order of ``--help``."""
 
@@ -52,7 +71,8 @@ def build_parser() -> argparse.ArgumentParser:
     """Return a new parser of every command (each call builds it afresh)."""
     parser = argparse.ArgumentParser(
         prog="creative-map",
-        description="The map of Hanoi's creative-space network: check, count and export.",
+        description="The map of Hanoi's creative-space network: check, count and export; suggest changes and "
+        "review them.",
         parents=[data_parent()],
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log what happens")
