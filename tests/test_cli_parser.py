@@ -14,16 +14,36 @@ import pytest
 import creative_map.cli
 from creative_map.cli import EXIT_DATA, EXIT_OK, EXIT_USAGE, build_parser, common, main
 from creative_map.cli import boundaries as cli_boundaries
+from creative_map.cli import db as cli_db
 from creative_map.cli import export as cli_export
 from creative_map.cli import gaps as cli_gaps
+from creative_map.cli import history as cli_history
 from creative_map.cli import near as cli_near
+from creative_map.cli import revert as cli_revert
+from creative_map.cli import reviewers as cli_reviewers
 from creative_map.cli import site as cli_site
 from creative_map.cli import stats as cli_stats
+from creative_map.cli import suggest as cli_suggest
+from creative_map.cli import suggestions as cli_suggestions
 from creative_map.cli import validate as cli_validate
 
 from .conftest import collection, make_event
 
-NAMES = ["validate", "stats", "gaps", "near", "boundaries", "export", "site"]
+NAMES = [
+    "validate",
+    "stats",
+    "gaps",
+    "near",
+    "boundaries",
+    "export",
+    "site",
+    "db",
+    "suggest",
+    "suggestions",
+    "reviewers",
+    "history",
+    "revert",
+]
 MODULES = {
     "validate": cli_validate,
     "stats": cli_stats,
@@ -32,6 +52,12 @@ MODULES = {
     "boundaries": cli_boundaries,
     "export": cli_export,
     "site": cli_site,
+    "db": cli_db,
+    "suggest": cli_suggest,
+    "suggestions": cli_suggestions,
+    "reviewers": cli_reviewers,
+    "history": cli_history,
+    "revert": cli_revert,
 }
 
 
@@ -66,6 +92,8 @@ def test_importing_the_command_modules_registers_nothing():
         "import argparse\n"
         "import creative_map.cli.export, creative_map.cli.near, creative_map.cli.validate\n"
         "import creative_map.cli.boundaries, creative_map.cli.gaps, creative_map.cli.stats\n"
+        "import creative_map.cli.revert, creative_map.cli.history, creative_map.cli.reviewers\n"
+        "import creative_map.cli.suggestions, creative_map.cli.suggest, creative_map.cli.db\n"
         "sub = argparse.ArgumentParser().add_subparsers()\n"
         "assert not sub.choices, sub.choices\n"
         "from creative_map.cli import build_parser\n"
@@ -96,6 +124,12 @@ def _minimal_args(name: str) -> list[str]:
         "boundaries": [name, "accuracy"],
         "export": [name, "-f", "csv", "-o", "out.csv"],
         "site": [name, "-o", "public"],
+        "db": [name, "upgrade"],
+        "suggest": [name, "--file", "s.json"],
+        "suggestions": [name, "list"],
+        "reviewers": [name, "list"],
+        "history": [name, "some-space"],
+        "revert": [name, "1", "--reviewer", "lan"],
     }.get(name, [name])
 
 

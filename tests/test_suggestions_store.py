@@ -11,6 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from creative_map.suggestions import Limits, StoreError, migrations, open_store, tables, upgrade_store
+from creative_map.suggestions import store as store_module
 from creative_map.suggestions.db import ENV_DB, database_url, default_database_path, display_url
 
 from .conftest import ROOT
@@ -166,3 +167,14 @@ def test_an_unreachable_server_is_a_store_error_with_the_password_hidden() -> No
     with pytest.raises(StoreError, match="cannot reach") as info:
         open_store("postgresql://u:secret@127.0.0.1:1/cm?connect_timeout=2")
     assert "secret" not in str(info.value)
+
+
+def test_a_bad_limit_variable_is_refused_before_connecting(store_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Refused after connecting, the engine's pooled connection was left open (a ResourceWarning on PostgreSQL).
+    engines: list[sa.Engine] = []
+    real = store_module.create_engine
+    monkeypatch.setattr(store_module, "create_engine", lambda url: engines.append(real(url)) or engines[-1])
+    monkeypatch.setenv("CREATIVE_MAP_SUGGESTIONS_PER_HOUR", "many")
+    with pytest.raises(ValueError, match="CREATIVE_MAP_SUGGESTIONS_PER_HOUR='many' is not a whole number"):
+        open_store(store_url)
+    assert engines == []

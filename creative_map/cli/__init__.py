@@ -16,7 +16,21 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import cast
 
-from creative_map.cli import boundaries, export, gaps, near, site, stats, validate
+from creative_map.cli import (
+    boundaries,
+    db,
+    export,
+    gaps,
+    history,
+    near,
+    revert,
+    reviewers,
+    site,
+    stats,
+    suggest,
+    suggestions,
+    validate,
+)
 from creative_map.cli.common import (
     EXIT_DATA,
     EXIT_OK,
@@ -51,6 +65,12 @@ COMMANDS: tuple[tuple[str, Callable[[Subparsers], None]], ...] = (
     ("boundaries", boundaries.register),
     ("export", export.register),
     ("site", site.register),
+    ("db", db.register),
+    ("suggest", suggest.register),
+    ("suggestions", suggestions.register),
+    ("reviewers", reviewers.register),
+    ("history", history.register),
+    ("revert", revert.register),
 )
 """Each command's name and the function that adds it to the parser, in the order of ``--help``."""
 
@@ -59,7 +79,8 @@ def build_parser() -> argparse.ArgumentParser:
     """Return a new parser of every command (each call builds it afresh)."""
     parser = Parser(
         prog="creative-map",
-        description="The map of Hanoi's creative-space network: check, count and export.",
+        description="The map of Hanoi's creative-space network: check, count and export; suggest changes and "
+        "review them.",
         parents=[data_parent()],
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log what happens")

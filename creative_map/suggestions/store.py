@@ -135,10 +135,13 @@ def open_store(url: str | os.PathLike[str] | None = None, *, limits: Limits | No
 
     Raises
     ------
+    ValueError
+        When a limit's environment variable holds no whole number of at least 1 (before any connection).
     StoreError
         When it cannot be reached, or was built by another release: an older one must be migrated first
         (``creative-map db upgrade``), a newer one needs this code updated.
     """
+    limits = limits if limits is not None else Limits.from_env()  # a bad variable: refused before connecting
     engine = _engine(url)
     try:
         with engine.connect() as conn:
