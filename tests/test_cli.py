@@ -1,4 +1,5 @@
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -77,3 +78,19 @@ def test_bad_json_on_stdout_not_traceback(write_json):
     path = write_json(json.dumps(collection(make_space()))[:-3])
     result = run("validate", str(path))
     assert result.returncode == 1 and "Traceback" not in result.stderr
+
+
+def test_a_reader_that_goes_away_is_no_error(monkeypatch, capsys):
+    # `creative-map stats --by ward | head -1`: head closes the pipe. Here the pipe is closed before anything is
+    # written, so the first write fails with EPIPE whatever the size of the output.
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    with capsys.disabled(), os.fdopen(write_end, "w", buffering=1) as closed_pipe:
+        saved = os.dup(1)
+        try:
+            monkeypatch.setattr(sys, "stdout", closed_pipe)
+            code = main(["stats", "--by", "ward"])
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+    assert code == 0

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import cast
@@ -102,6 +103,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s: %(message)s")
     try:
         return int(args.run(args))
+    except BrokenPipeError:
+        # The reader went away (`creative-map suggestions list | head`): what it read is all it wanted. Point
+        # stdout at /dev/null so that the interpreter's final flush does not complain again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except UsageError as exc:
         getattr(args, "usage_error", parser.error)(str(exc))  # exits 2, with the command's usage
     except (DataError, ValueError, OSError) as exc:  # UnknownUnitError is a ValueError; FileExistsError an OSError
