@@ -12,6 +12,8 @@ from app_pages import _shared as shared
 from creative_map import suggestions
 from creative_map.i18n import t
 
+EXAMPLE = "CM-7KQ4-M2XD-9PTA"  # what a reference number looks like (the same in both languages)
+
 lang = shared.current_lang()
 store = shared.store(lang)
 
@@ -20,7 +22,7 @@ st.caption(t("st_intro", lang))
 if "st_ref" not in st.session_state or st.session_state.get("st_link") != st.query_params.get("ref"):
     st.session_state["st_link"] = st.query_params.get("ref")
     st.session_state["st_ref"] = st.query_params.get("ref") or ""
-reference = st.text_input(t("st_reference", lang), key="st_ref", placeholder="CM-7KQ4-M2XD-9PTA", max_chars=40)
+reference = st.text_input(t("st_reference", lang), key="st_ref", placeholder=EXAMPLE, max_chars=40)
 params = {"ref": reference.strip()} if reference.strip() else {}
 st.query_params.from_dict(params | ({"lang": lang} if lang != "vi" else {}))
 st.session_state["st_link"] = params.get("ref")

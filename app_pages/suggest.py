@@ -29,6 +29,8 @@ TARGETED = ("correction", "closed", "member")
 SENT, PROBLEMS, FAILURE, NO_POSITION, NOTHING = "sg_sent", "sg_problems", "sg_failure", "sg_no_position", "sg_nothing"
 POSITION, COORDS, TARGET, LINK = "sg_at", "sg_coords", "sg_target", "sg_link"
 HONEYPOT = "sg_hp"
+EXAMPLE_SOURCE = "https://www.openstreetmap.org/node/…"  # the kind of address that pins a place (any language)
+EXAMPLE_POSITION = "21.028500, 105.854200"
 # The honeypot: off-screen for people, hidden from screen readers (aria-hidden, inert), out of the tab order.
 TRAP_CSS = (
     "<style>.st-key-sg_trap{position:absolute!important;left:-10000px!important;top:auto!important;"
@@ -286,7 +288,7 @@ if kind in drafts.POSITIONED:
         lang=lang,
         on_change=on_map,
     )
-    st.text_input(t("sg_coords", lang), key=COORDS, on_change=on_coords, placeholder="21.028500, 105.854200")
+    st.text_input(t("sg_coords", lang), key=COORDS, on_change=on_coords, placeholder=EXAMPLE_POSITION)
     if st.session_state.get("sg_coords_error"):
         shared.box("error", t("sg_coords_bad", lang), [st.session_state["sg_coords_error"]])
     if st.session_state.get(NO_POSITION):
@@ -333,7 +335,7 @@ with st.form("sg_form", border=True):
         key="sg_source_kind",
         format_func=lambda s: t(f"sg_source_{s}", lang),
     )
-    st.text_input(t("sg_source", lang), key="sg_source", placeholder="https://www.openstreetmap.org/node/…")
+    st.text_input(t("sg_source", lang), key="sg_source", placeholder=EXAMPLE_SOURCE)
     problems_here(by_field.get("source", []), lang)
     st.text_input(t("sg_contact", lang), key="sg_contact", help=t("sg_contact_help", lang))
     problems_here(by_field.get("contact", []), lang)

@@ -91,3 +91,13 @@ def components(at: AppTest) -> list[dict[str, Any]]:
 def texts(at: AppTest) -> list[str]:
     """Every plain text (st.text) on the page."""
     return [t.value for t in at.text]
+
+
+def message_after(at: AppTest, key: str) -> str:
+    """The HTML of the message box right after the widget with `key` (where a page shows a field's problems),
+    or "" when the next element is anything else."""
+    nodes = list(at.main)  # every element and block, in page order
+    where = next(i for i, n in enumerate(nodes) if getattr(n, "key", None) == key)
+    following = nodes[where + 1] if where + 1 < len(nodes) else None
+    body = str(getattr(getattr(following, "proto", None), "body", "")) if following is not None else ""
+    return body if following is not None and following.type == "html" and "cm-box" in body else ""

@@ -19,7 +19,7 @@ from app_pages import _shared as shared
 from creative_map import schema
 from creative_map.suggestions import Draft, add_reviewer, reject, submit
 
-from .app_helpers import box_html, boxes, components, open_page, rows, store_at, texts, use_store
+from .app_helpers import box_html, boxes, components, message_after, open_page, rows, store_at, texts, use_store
 
 WARD_ID = "xuong-gom-ba-trieu"
 OSM = "https://www.openstreetmap.org/node/123456"
@@ -109,19 +109,9 @@ def test_the_schema_message_is_shown_next_to_its_field(store_url: str) -> None:
     at.text_input(key="sg_source").input(OSM)
     send(at)
     assert rows(store_url) == []
-    elements = list(at.main)
-    flat = []
-
-    def walk(nodes):
-        for node in nodes:
-            flat.append(node)
-            walk(getattr(node, "children", {}).values() if isinstance(getattr(node, "children", None), dict) else [])
-
-    walk(elements)
-    # The message box follows the field it is about.
-    where = next(i for i, n in enumerate(flat) if getattr(n, "key", None) == key)
-    after = next(n for n in flat[where + 1 :] if n.type == "html")
-    assert "cm-box-error" in after.proto.body and "opening_hours syntax" in after.proto.body
+    after = message_after(at, key)  # the message box follows the field it is about
+    assert "cm-box-error" in after and "opening_hours syntax" in after
+    assert message_after(at, f"sg_{schema.NAME_VI}_correction-{WARD_ID}") == ""  # and after no other field
     assert any("not sent" in b for b in boxes(at))
 
 
@@ -308,3 +298,23 @@ def test_the_status_page_shows_status_reason_and_dates_only(store_url: str) -> N
     at.text_input(key="st_ref").input("CM-0000-0000-0000").run()
     assert any("No suggestion has this reference" in b for b in boxes(at))
     store.close()
+
+
+def test_a_position_outside_hanoi_is_refused_next_to_the_map(store_url: str) -> None:
+    at = open_page("suggest", {"space": WARD_ID, "lang": "en"})
+    at.text_input(key="sg_coords").input("10.7769, 106.7009").run()  # Ho Chi Minh City
+    at.text_input(key="sg_source").input(OSM)
+    send(at)
+    assert rows(store_url) == []
+    after = message_after(at, "sg_coords")
+    assert "outside Hanoi" in after and "To fix" in after
+
+
+def test_after_sending_a_link_follows_the_suggestion(store_url: str) -> None:
+    at = open_page("suggest", {"space": WARD_ID})
+    at.text_input(key="sg_coords").input("21.02095, 105.85013").run()
+    at.text_input(key="sg_source").input(OSM)
+    send(at)
+    reference = sent_reference(at)
+    (link,) = at.get("page_link")
+    assert (link.proto.page, link.proto.query_string) == ("status", f"ref={reference}")

@@ -42,6 +42,14 @@ SELECTED = """() => {
   }
   return null;
 }"""
+# The labels of the two positions, and whether each lies inside the map.
+LABELS = """() => {
+  const map = document.querySelector('.leaflet-container').getBoundingClientRect();
+  return [...document.querySelectorAll('.leaflet-tooltip')].map(t => {
+    const r = t.getBoundingClientRect();
+    return [t.textContent, r.left >= map.left && r.right <= map.right && r.top >= map.top && r.bottom <= map.bottom];
+  });
+}"""
 # (lat, lng) of the draggable marker of the Suggest page's map.
 PROPOSED = """() => {
   for (const layer of Object.values(window.map._layers)) {
@@ -134,6 +142,7 @@ def test_a_visitor_places_a_space_a_reviewer_approves_then_undoes_it(take_part_a
     sent = form.get_by_text(re.compile(r"Mã số của bạn: CM-"))
     expect(sent).to_be_visible(timeout=TIMEOUT_MS)
     expect(sent).to_contain_text("chờ cán bộ duyệt")
+    expect(form.get_by_role("button", name="Gửi góp ý", exact=True)).to_have_count(0)  # sent once: the form is gone
     reference = REFERENCE.search(sent.text_content()).group(0)
 
     # A reviewer logs in and approves it.
@@ -145,6 +154,10 @@ def test_a_visitor_places_a_space_a_reviewer_approves_then_undoes_it(take_part_a
     expect(review.get_by_role("heading", name=re.compile(re.escape(reference)))).to_be_visible(timeout=TIMEOUT_MS)
     expect(map_frame(review).locator(".cm-pos-now")).to_be_visible(timeout=TIMEOUT_MS)  # both positions, one map
     expect(map_frame(review).locator(".cm-pos-new")).to_be_visible()
+    labels = map_js(review, LABELS)  # each position labelled, inside the map
+    assert [text for text, _ in labels] == ["Vị trí hiện tại", "Vị trí đề xuất"] and all(
+        labels_in for _, labels_in in labels
+    )
     expect(review.get_by_role("link", name=OSM)).to_have_attribute("rel", "noopener noreferrer")
     review.get_by_role("button", name="Duyệt và đưa lên bản đồ").click()
     expect(review.get_by_text("Đã duyệt: bản sửa đổi 1.")).to_be_visible(timeout=TIMEOUT_MS)

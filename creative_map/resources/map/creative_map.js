@@ -171,6 +171,12 @@
     function label(marker, text, side) {
       marker.bindTooltip(text, {permanent: true, direction: side, offset: [side === "left" ? -14 : 14, 0],
         className: "cm-pos-label"});
+      marker.on("add", function () {
+        // Before Leaflet's style sheet has loaded a tooltip is as wide as the map, and a label on the left is
+        // placed that far off: size it to its text now, then place it again.
+        var tip = marker.getTooltip(), box = tip && tip.getElement();
+        if (box) { box.style.position = "absolute"; box.style.whiteSpace = "nowrap"; tip.update(); }
+      });
     }
     if (P.shapes && P.shapes.current) {
       group.addLayer(L.geoJSON(P.shapes.current, {interactive: false, style: {color: "#37474f", weight: 4,
