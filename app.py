@@ -1,261 +1,30 @@
-"""The public map of Hanoi's creative spaces: widgets wired to `creative_map` calls (run: scripts/run).
+"""The public map of Hanoi's creative spaces and the public's way to take part (run: scripts/run).
 
-The data is loaded once per file version (`creative_map.load`, shared by every session) and each run selects
-from it once (`creative_map.select`): the map, the list, the count and the downloads all come from that one
-`Selection`.
+Thin: the page's settings, the shared loads and the navigation between the pages of `app_pages/` (Map,
+Suggest, Status, Review). The data (`creative_map.load`, once per file version) and the store of suggestions
+(`creative_map.suggestions.open_store`, once per setting) are `st.cache_resource` loads in
+`app_pages/_shared.py`, shared by every page and every session. The language switch sits in the sidebar of
+every page.
 """
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
-import geopandas as gpd
 import streamlit as st
-from streamlit_folium import st_folium
 
-import creative_map
-from creative_map import admin, assets, boundaries, export, io, mapping, schema, urlstate
-from creative_map.errors import DataError
-from creative_map.i18n import plan_label, t, unit_label, vocab_label
-from creative_map.types import BASEMAPS, BOUNDARY_LAYERS, FORMATS, LANGS, LEVELS, BoundaryLayer, Level
+from app_pages import _shared as shared
+from creative_map.i18n import t
 
 st.set_page_config(page_title=f"{t('page_title', 'vi')} · {t('page_title', 'en')}", page_icon="🗺️", layout="wide")
-LIST_LIMIT = 1000  # the list and the chooser show the first this many spaces; the map and the count show all
-# Streamlit serves static/ beside this script at /app/static/ (enableStaticServing). Comments, not docstrings,
-# here: Streamlit's "magic" would write a bare string on the page.
-STATIC_DIR = Path(__file__).resolve().parent / "static"
-
-
-@st.cache_resource(show_spinner=False)
-def vendor_files() -> Path:
-    """Copy Leaflet, its plugins and the map's script from the installed packages into static/vendor/, once."""
-    return assets.ensure_static(STATIC_DIR)
-
-
-@st.cache_resource(show_spinner=False, max_entries=4)
-def load_dataset(path: str, stamp: tuple[float, float]) -> creative_map.Dataset:
-    """Load and validate the spaces and their events once per file version (`stamp`: the files' mtimes).
-
-    One object shared by every session, read-only: nothing here changes it (`select` returns new frames).
-    """
-    return creative_map.load(path)
-
-
-# Settings: environment variables naming a planner's official boundary file (any format GDAL reads).
-BOUNDARY_FILES: dict[Level, str] = {"district": "CREATIVE_MAP_DISTRICTS", "ward_2025": "CREATIVE_MAP_WARDS_2025"}
-
-
-@st.cache_data(show_spinner=False)
-def load_boundaries(level: Level, path: str | None, stamp: float = 0.0) -> gpd.GeoDataFrame:
-    """The shipped layer of `level`, or the official file at `path` (`stamp`: its mtime, so edits reload)."""
-    return boundaries.load_boundaries(level, path or None)
-
-
-def official_units() -> dict[Level, gpd.GeoDataFrame]:
-    """The official boundary layers the settings name (exports use the shipped approximate ones otherwise)."""
-    return {
-        lvl: load_boundaries(lvl, os.environ[var], _mtime(Path(os.environ[var])))
-        for lvl, var in BOUNDARY_FILES.items()
-        if os.environ.get(var)
-    }
-
-
-def _mtime(path: Path) -> float:
-    return path.stat().st_mtime if path.exists() else 0.0
-
-
-def choose(space_id: str | None) -> None:
-    st.session_state[urlstate.SELECTED] = space_id
-    st.session_state["pick"] = space_id
-
-
-def on_map() -> None:
-    clicked = (st.session_state.get("map") or {}).get("last_active_drawing") or {}
-    space_id = (clicked.get("properties") or {}).get(schema.ID)
-    if isinstance(space_id, str) and space_id:
-        choose(space_id)
-
-
-def on_table() -> None:
-    rows = st.session_state["table"].selection.rows
-    if rows:
-        choose(st.session_state["table_ids"][rows[0]])
-
-
-vendor_files()
-path = io.data_path()
-try:
-    dataset = load_dataset(str(path), (_mtime(path), _mtime(io.events_path_for(path))))
-except (DataError, OSError) as exc:
-    st.error(f"{t('data_error', 'vi')} / {t('data_error', 'en')}")
-    st.code(str(exc), language=None)
-    st.stop()
-
-if "notices" not in st.session_state:  # a new session: the link decides the view
-    params = {name: st.query_params.get_all(name) for name in st.query_params}
-    state, notices = urlstate.parse_params(params, space_ids=set(dataset.spaces[schema.ID]))
-    st.session_state.update(urlstate.widget_values(state), pick=state.selected, notices=notices)
-
-with st.sidebar:
-    lang = st.radio(
-        t("language"), LANGS, key=urlstate.LANG, horizontal=True, format_func=lambda code: t("lang_name", code)
-    )
-    st.header(t("filters", lang))
-    units = st.radio(t("units", lang), LEVELS, key=urlstate.UNITS, format_func=lambda u: t(f"units_{u}", lang))
-    if units == "district":
-        st.multiselect(
-            t("districts", lang),
-            [d.name for d in admin.districts()],
-            key=urlstate.DISTRICT,
-            placeholder=t("choose", lang),
-            format_func=lambda n: unit_label(n, lang),
-        )
-    else:
-        st.multiselect(
-            t("wards_2025", lang),
-            sorted(u.name for u in admin.units_2025()),
-            key=urlstate.WARD,
-            placeholder=t("choose", lang),
-            format_func=lambda n: unit_label(n, lang),
-        )
-    st.multiselect(
-        t("categories", lang),
-        list(schema.CATEGORIES),
-        key=urlstate.CATEGORY,
-        placeholder=t("choose", lang),
-        format_func=lambda c: vocab_label(schema.CATEGORIES, c, lang),
-    )
-    st.multiselect(
-        t("statuses", lang),
-        list(schema.STATUSES),
-        key=urlstate.STATUS,
-        placeholder=t("choose", lang),
-        format_func=lambda s: vocab_label(schema.STATUSES, s, lang),
-    )
-    st.multiselect(
-        t("network_members", lang),
-        list(schema.NETWORK_MEMBER),
-        key=urlstate.MEMBER,
-        placeholder=t("choose", lang),
-        format_func=lambda s: vocab_label(schema.NETWORK_MEMBER, s, lang),
-    )
-    st.multiselect(
-        t("plan_items", lang),
-        list(schema.PLAN_ITEMS),
-        key=urlstate.PLAN,
-        placeholder=t("choose", lang),
-        format_func=lambda p: plan_label(p, lang),
-    )
-    st.caption(t("events", lang))
-    st.date_input(t("event_start", lang), key=urlstate.EVENT_FROM, format="YYYY-MM-DD")
-    st.date_input(t("event_end", lang), key=urlstate.EVENT_TO, format="YYYY-MM-DD")
-    st.header(t("display", lang))
-    st.selectbox(t("basemap", lang), BASEMAPS, key=urlstate.BASEMAP, format_func=lambda b: t(f"basemap_{b}", lang))
-    st.radio(
-        t("boundaries", lang), BOUNDARY_LAYERS, key=urlstate.LAYER, format_func=lambda b: t(f"boundaries_{b}", lang)
-    )
-
+shared.vendor_files()
 st.html("<style>[data-testid='stMainBlockContainer']{padding-top:2rem}h1{font-size:2rem!important}</style>")
-st.title(t("title", lang))
-st.caption(t("intro", lang))
-st.text_input(
-    t("search", lang), key=urlstate.SEARCH, placeholder=t("search_placeholder", lang), help=t("search_help", lang)
+lang = shared.language()
+page = st.navigation(
+    [
+        st.Page("app_pages/map.py", title=t("nav_map", lang), icon=":material/map:", default=True),
+        st.Page("app_pages/suggest.py", title=t("nav_suggest", lang), icon=":material/edit_location_alt:"),
+        st.Page("app_pages/status.py", title=t("nav_status", lang), icon=":material/fact_check:"),
+        st.Page("app_pages/review.py", title=t("nav_review", lang), icon=":material/verified_user:"),
+    ],
+    position="top",
 )
-for notice in st.session_state["notices"]:
-    st.warning(urlstate.notice_text(notice, lang), icon="⚠️")
-
-state = urlstate.state_from_widgets(st.session_state)
-selection = creative_map.select(dataset, state.filter)  # the one selection: map, list, count and downloads
-selected = state.selected if state.selected in set(selection.ids) else None
-st.session_state[urlstate.SELECTED] = selected
-state = urlstate.ViewState(**{**state.__dict__, "selected": selected})
-st.query_params.from_dict(urlstate.to_params(state))  # the address always shows the view: a link reproduces it
-st.markdown(f"**{t('count', lang, shown=len(selection), total=selection.total)}**", help=t("share", lang))
-
-layer: BoundaryLayer = state.layer
-units_shown = None
-if layer != "none":
-    official = os.environ.get(BOUNDARY_FILES[layer], "")
-    try:
-        units_shown = load_boundaries(layer, official, _mtime(Path(official)) if official else 0.0)
-    except (DataError, ValueError, OSError) as exc:
-        st.warning(t("boundaries_bad", lang, path=official, error=exc) if official else t("boundaries_missing", lang))
-
-centre, zoom = mapping.focus(selection, selected)
-st_folium(
-    mapping.build_map(
-        selection,
-        lang=lang,
-        boundaries=units_shown,
-        basemap=state.basemap,
-        static_url=assets.static_url(st.get_option("server.baseUrlPath")),  # static/ is at /<base>/app/static/
-    ),
-    key="map",
-    height=560,
-    use_container_width=True,
-    on_change=on_map,
-    returned_objects=["last_active_drawing"],
-    feature_group_to_add=mapping.selection_layer(selection, selected, lang=lang),
-    center=centre,
-    zoom=zoom,
-)
-
-details, listing = st.columns([2, 3])
-with details:
-    st.subheader(t("details", lang))
-    if selected:
-        row = selection.spaces.loc[selection.spaces[schema.ID] == selected].iloc[0]
-        st.html(mapping.details_page_html(row, lang=lang, events=selection.events))
-        st.button(t("clear_selection", lang), on_click=choose, args=(None,))
-    else:
-        st.caption(t("details_empty", lang))
-with listing:
-    st.subheader(t("list", lang))
-    table = mapping.list_frame(selection, lang=lang, limit=LIST_LIMIT)
-    if len(selection) > LIST_LIMIT:
-        st.caption(t("list_limited", lang, limit=f"{LIST_LIMIT:,}", total=f"{len(selection):,}"))
-    st.session_state["table_ids"] = table.index.tolist()
-    if st.session_state.get("pick") not in st.session_state["table_ids"]:
-        st.session_state["pick"] = None
-    st.selectbox(
-        t("pick", lang),
-        table.index.tolist(),
-        key="pick",
-        placeholder=t("pick_none", lang),
-        format_func=lambda i: str(table.loc[i].iloc[0]),
-        on_change=lambda: choose(st.session_state["pick"]),
-    )
-    if len(table):
-        st.dataframe(
-            table, key="table", on_select=on_table, selection_mode="single-row", hide_index=True, width="stretch"
-        )
-    else:
-        st.info(t("no_results", lang))
-st.subheader(t("export", lang), help=t("export_help", lang))
-fmt_col, button_col = st.columns([3, 2], vertical_alignment="bottom")
-fmt = fmt_col.selectbox(
-    t("export_format", lang), FORMATS, key="export_format", format_func=lambda f: t(f"fmt_{f}", lang)
-)
-wanted = (fmt, lang, repr(state.filter))  # a prepared file is offered only while it matches what is shown
-if button_col.button(t("export_prepare", lang), key="export_prepare"):
-    with st.spinner(t("export_prepare", lang)):
-        try:
-            file = export.download(selection, fmt, lang=lang, boundaries=official_units())
-            st.session_state["export_file"] = (wanted, file)
-        except (DataError, ValueError, OSError) as exc:
-            st.session_state.pop("export_file", None)
-            st.error(t("export_failed", lang, error=exc))
-prepared = st.session_state.get("export_file")
-if prepared and prepared[0] == wanted:
-    file = prepared[1]
-    st.download_button(
-        t("export_ready", lang, name=file.file_name),
-        file.data,
-        file_name=file.file_name,
-        mime=file.mime,
-        key="export_download",
-    )
-
-if os.environ.get("CREATIVE_MAP_DEBUG"):
-    st.caption(t("debug_data", lang, path=path))
+page.run()

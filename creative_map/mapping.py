@@ -13,6 +13,12 @@ The script and the style sheet are files of the package (``creative_map/resource
 into the script (``creativeMap.spacesLayer(map, data)``, ``creativeMap.legend``,
 ``creativeMap.selectedSpace``).
 
+In the app, a space whose position is not exact invites a suggestion: its popup and its details end with
+"Know where this is? Suggest the exact position", a link to the app's Suggest page for that space
+(``suggest_url``, a template the app gives; exported maps have no app behind them and carry no such link).
+The Suggest and Review pages show one space's position on a map of their own (:func:`position_map`,
+:func:`position_layer`): the current position and the proposed one, told apart by shape and label.
+
 Everything from the data reaches HTML escaped (``html.escape`` here, ``textContent`` in the script), and a
 website is a link only when it is ``http(s)``. Points are the representative points computed at load
 (`schema.REP_LON`, `schema.REP_LAT`).
@@ -26,7 +32,7 @@ import logging
 import math
 from collections.abc import Mapping, Sequence
 from typing import Any, Final, Literal, NamedTuple
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import folium
 import geopandas as gpd
@@ -48,6 +54,7 @@ __all__ = [
     "SYMBOLS",
     "TILES",
     "Legend",
+    "PositionPicker",
     "SelectedSpace",
     "SpacesLayer",
     "Tiles",
@@ -57,9 +64,12 @@ __all__ = [
     "focus",
     "legend_html",
     "list_frame",
+    "position_layer",
+    "position_map",
     "safe_url",
     "selection_layer",
     "spaces_payload",
+    "suggest_link",
 ]
 
 logger = logging.getLogger(__name__)
@@ -68,6 +78,8 @@ HANOI_CENTRE: Final = (21.0285, 105.8542)
 """(lat, lon) of Hoàn Kiếm Lake: where an empty map opens."""
 MAX_ZOOM: Final = 19
 FOCUS_ZOOM: Final = 16
+POSITION_ZOOM: Final = 17
+"""The zoom of a map made to place one space (a building is then a few dozen pixels wide)."""
 COORD_DECIMALS: Final = 5
 """About 1 m: enough for a map, and 4 bytes fewer per coordinate than full precision."""
 
@@ -172,7 +184,31 @@ def _events_of(space_id: str, events: gpd.GeoDataFrame | None) -> list[Mapping[s
     return sorted(rows, key=lambda row: (row[schema.START], row[schema.END]))
 
 
-def details_html(space: Mapping[str, Any], *, lang: Lang = "vi", events: gpd.GeoDataFrame | None = None) -> str:
+def suggest_link(space_id: str, suggest_url: str) -> str:
+    """Return the address of the Suggest page for `space_id`: `suggest_url` with ``{id}`` replaced (URL-quoted)."""
+    return suggest_url.replace("{id}", quote(space_id, safe=""))
+
+
+def _suggest_html(space: Mapping[str, Any], *, lang: Lang, suggest_url: str | None) -> str:
+    """The invitation of a space whose position is not exact, or "" (exact, or no app to link to)."""
+    precision = _text(space.get(schema.POSITION_PRECISION)) or "exact"
+    space_id = _text(space.get(schema.ID))
+    if suggest_url is None or precision == "exact" or not space_id:
+        return ""
+    href = suggest_link(space_id, suggest_url)
+    return (
+        f'<p class="cm-suggest">{_e(t("suggest_ask", lang))} '
+        f'<a class="cm-suggest-link" href="{_e(href)}">{_e(t("suggest_exact", lang))}</a></p>'
+    )
+
+
+def details_html(
+    space: Mapping[str, Any],
+    *,
+    lang: Lang = "vi",
+    events: gpd.GeoDataFrame | None = None,
+    suggest_url: str | None = None,
+) -> str:
     """Return the details of one space as an HTML fragment, every value from the data escaped.
 
     Parameters
@@ -183,6 +219,10 @@ def details_html(space: Mapping[str, Any], *, lang: Lang = "vi", events: gpd.Geo
         ``"vi"`` or ``"en"``: the name in that language comes first, the other beneath it.
     events
         The events frame; the events at this space are listed.
+    suggest_url
+        The app's Suggest page for a space, ``{id}`` standing for its id (``"suggest?space={id}&lang=en"``,
+        relative to the app's address). When given and the position is not exact, the details end with the
+        invitation to suggest the exact position (a link of class ``cm-suggest-link``).
 
     Returns
     -------
@@ -235,14 +275,22 @@ def details_html(space: Mapping[str, Any], *, lang: Lang = "vi", events: gpd.Geo
     parts.append("<dl>")
     parts += [f"<dt>{_e(name)}</dt><dd>{value}</dd>" for name, value in rows if value]
     parts.append("</dl>")
+    parts.append(_suggest_html(space, lang=lang, suggest_url=suggest_url))
     parts.append(_events_html(_text(space.get(schema.ID)), events, lang))
     parts.append("</div>")
     return "".join(parts)
 
 
-def details_page_html(space: Mapping[str, Any], *, lang: Lang = "vi", events: gpd.GeoDataFrame | None = None) -> str:
+def details_page_html(
+    space: Mapping[str, Any],
+    *,
+    lang: Lang = "vi",
+    events: gpd.GeoDataFrame | None = None,
+    suggest_url: str | None = None,
+) -> str:
     """Return `details_html` with the style sheet it needs, for a page outside the map (the app's panel)."""
-    return f"<style>{vendor.inline_css(vendor.MAP_ASSET.name)}</style>{details_html(space, lang=lang, events=events)}"
+    details = details_html(space, lang=lang, events=events, suggest_url=suggest_url)
+    return f"<style>{vendor.inline_css(vendor.MAP_ASSET.name)}</style>{details}"
 
 
 def _events_html(space_id: str, events: gpd.GeoDataFrame | None, lang: Lang) -> str:
@@ -267,7 +315,9 @@ def _events_html(space_id: str, events: gpd.GeoDataFrame | None, lang: Lang) -> 
 # ----------------------------------------------------------------------------------------------- the layer
 
 
-def spaces_payload(selection: Selection, *, lang: Lang = "vi", popups: Popups = "lean") -> dict[str, Any]:
+def spaces_payload(
+    selection: Selection, *, lang: Lang = "vi", popups: Popups = "lean", suggest_url: str | None = None
+) -> dict[str, Any]:
     """Return the compact data the spaces layer's script (``creativeMap.spacesLayer``) draws from.
 
     Parameters
@@ -279,12 +329,16 @@ def spaces_payload(selection: Selection, *, lang: Lang = "vi", popups: Popups = 
     popups
         ``"lean"``: a few properties per space, the popup built in the browser; ``"full"``: each row also
         carries its escaped `details_html`.
+    suggest_url
+        The app's Suggest page (see `details_html`): a popup of a space whose position is not exact then
+        invites a suggestion of the exact position.
 
     Returns
     -------
     dict
         ``c``: categories as ``[colour, label, symbol]``; ``s``: status labels; ``p``: precision labels;
-        ``x``: index of ``exact`` in ``p``; ``t``: texts; ``lang``; ``f``: one row per space,
+        ``x``: index of ``exact`` in ``p``; ``t``: texts; ``u``: `suggest_url` (or ``""``); ``lang``;
+        ``f``: one row per space,
         ``[id, name_vi, name_en, category, status, precision, address, lat, lon, geometry or 0(, html)]``
         (indexes into ``c``, ``s``, ``p``; the geometry, as GeoJSON, only for lines and areas).
     """
@@ -329,7 +383,7 @@ def spaces_payload(selection: Selection, *, lang: Lang = "vi", popups: Popups = 
             geometry,
         ]
         if popups == "full":
-            row.append(details_html(spaces.iloc[i], lang=lang, events=events))
+            row.append(details_html(spaces.iloc[i], lang=lang, events=events, suggest_url=suggest_url))
         rows.append(row)
     return {
         "lang": lang,
@@ -340,7 +394,8 @@ def spaces_payload(selection: Selection, *, lang: Lang = "vi", popups: Popups = 
         "s": [label(schema.STATUSES[s], lang) for s in status_ids],
         "p": [label(schema.PRECISIONS[p], lang) for p in precision_ids],
         "x": precision_index["exact"],
-        "t": {"more": t("popup_more", lang)},
+        "t": {"more": t("popup_more", lang), "ask": t("suggest_ask", lang), "suggest": t("suggest_exact", lang)},
+        "u": suggest_url or "",
         "f": rows,
     }
 
@@ -428,7 +483,14 @@ var {{ this.get_name() }} = creativeMap.selectedSpace({{ this._parent.get_name()
 {% endmacro %}"""
     )
 
-    def __init__(self, space: Mapping[str, Any], *, lang: Lang, events: gpd.GeoDataFrame | None) -> None:
+    def __init__(
+        self,
+        space: Mapping[str, Any],
+        *,
+        lang: Lang,
+        events: gpd.GeoDataFrame | None,
+        suggest_url: str | None = None,
+    ) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "SelectedSpace"
         cat_id = _text(space.get(schema.CATEGORY))
@@ -440,7 +502,7 @@ var {{ this.get_name() }} = creativeMap.selectedSpace({{ this._parent.get_name()
             "exact": _text(space.get(schema.POSITION_PRECISION)) == "exact",
             "title": space_names(space, lang)[0],
             "id": _text(space.get(schema.ID)),
-            "html": details_html(space, lang=lang, events=events),
+            "html": details_html(space, lang=lang, events=events, suggest_url=suggest_url),
             "zoom": FOCUS_ZOOM,
         }
         self.data = _script_json(data)
@@ -453,18 +515,21 @@ def _row(spaces: gpd.GeoDataFrame, space_id: str | None) -> pd.Series | None:
     return spaces.loc[hits[0]] if len(hits) else None
 
 
-def selection_layer(selection: Selection, selected_id: str | None, *, lang: Lang = "vi") -> folium.FeatureGroup | None:
+def selection_layer(
+    selection: Selection, selected_id: str | None, *, lang: Lang = "vi", suggest_url: str | None = None
+) -> folium.FeatureGroup | None:
     """Return a feature group holding the selected space with its full popup (opened), or None.
 
     None when `selected_id` is None or not one of the selected spaces. The popup lists the space's events of
-    the selection. The app hands the group to ``st_folium(feature_group_to_add=...)``, which adds it to the
-    drawn map without reloading it; `build_map` adds it to the map itself.
+    the selection (and, with `suggest_url`, invites a suggestion when the position is not exact). The app
+    hands the group to ``st_folium(feature_group_to_add=...)``, which adds it to the drawn map without
+    reloading it; `build_map` adds it to the map itself.
     """
     space = _row(selection.spaces, selected_id)
     if space is None:
         return None
     group = folium.FeatureGroup(name=t("selected_layer", lang), control=False)
-    group.add_child(SelectedSpace(space, lang=lang, events=selection.events))
+    group.add_child(SelectedSpace(space, lang=lang, events=selection.events, suggest_url=suggest_url))
     return group
 
 
@@ -557,6 +622,7 @@ def build_map(
     assets: Assets = "static",
     popups: Popups | None = None,
     static_url: str = vendor.DEFAULT_STATIC_URL,
+    suggest_url: str | None = None,
 ) -> folium.Map:
     """Return the folium map of a selection: the spaces layer, its legend, the boundary layer and a layer switch.
 
@@ -586,6 +652,10 @@ def build_map(
         with all details). Default: full for inline pages, lean otherwise.
     static_url
         Where the app serves ``static/vendor/`` (see `creative_map.assets.ensure_static`).
+    suggest_url
+        The app's Suggest page, ``{id}`` standing for a space's id (see `details_html`): the popups of spaces
+        whose position is not exact then invite a suggestion. None (the default, and what exported maps
+        use): no such link.
 
     Returns
     -------
@@ -603,13 +673,156 @@ def build_map(
     boundaries_label = ""
     if boundaries is not None and len(boundaries):
         boundaries_label = _add_boundaries(m, boundaries, lang=lang)
-    m.add_child(SpacesLayer(spaces_payload(selection, lang=lang, popups=popups)))
+    m.add_child(SpacesLayer(spaces_payload(selection, lang=lang, popups=popups, suggest_url=suggest_url)))
     m.add_child(Legend(legend_html(selection, lang=lang, boundaries_label=boundaries_label)))
-    group = selection_layer(selection, selected_id, lang=lang)
+    group = selection_layer(selection, selected_id, lang=lang, suggest_url=suggest_url)
     if group is not None:
         group.add_to(m)
     if boundaries is not None and len(boundaries):
         folium.LayerControl(collapsed=True).add_to(m)
+    return m
+
+
+# --------------------------------------------------------------------------------------- one space's position
+
+LatLon = tuple[float, float]
+"""(lat, lon), as Leaflet takes them."""
+_POSITION_ASSETS: Final = ("leaflet", vendor.MAP_ASSET.name)
+
+
+def _latlon(point: LatLon | None) -> list[float] | None:
+    return None if point is None else [round(float(point[0]), 7), round(float(point[1]), 7)]
+
+
+class PositionPicker(MacroElement):
+    """A space's current and proposed positions: one call, ``creativeMap.positionPicker(parent, data)``.
+
+    The current position is a hollow dashed ring labelled "current position", the proposed one a solid
+    diamond labelled "proposed position" (shape and label tell them apart, not only colour), joined by a
+    dashed line; a line or an area is also drawn as such (dashed: current, solid: proposed). When
+    `draggable`, a click on the map moves the proposed marker there, and a drag of the marker ends with a
+    click fired on the map at its new place: ``st_folium`` reports map clicks to the app (``last_clicked``),
+    so a drag reaches Python exactly like a click.
+    """
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = creativeMap.positionPicker({{ this._parent.get_name() }}, {{ this.data }});
+{% endmacro %}"""
+    )
+
+    def __init__(
+        self,
+        *,
+        current: LatLon | None,
+        proposed: LatLon | None,
+        current_shape: Mapping[str, Any] | None = None,
+        proposed_shape: Mapping[str, Any] | None = None,
+        draggable: bool = False,
+        lang: Lang = "vi",
+    ) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "PositionPicker"
+        data = {
+            "current": _latlon(current),
+            "proposed": _latlon(proposed),
+            "shapes": {
+                "current": _rounded(dict(current_shape)) if current_shape else None,
+                "proposed": _rounded(dict(proposed_shape)) if proposed_shape else None,
+            },
+            "draggable": draggable,
+            "texts": {"current": t("pos_current", lang), "proposed": t("pos_proposed", lang)},
+        }
+        self.data = _script_json(data)
+
+
+def position_layer(
+    *,
+    current: LatLon | None = None,
+    proposed: LatLon | None = None,
+    current_shape: Mapping[str, Any] | None = None,
+    proposed_shape: Mapping[str, Any] | None = None,
+    draggable: bool = False,
+    lang: Lang = "vi",
+) -> folium.FeatureGroup:
+    """Return a feature group holding a space's current and proposed positions (see `PositionPicker`).
+
+    Parameters
+    ----------
+    current, proposed
+        (lat, lon) of the position the data holds now and of the one suggested (None: none).
+    current_shape, proposed_shape
+        A line or an area (GeoJSON geometry) to draw as well; None for a point.
+    draggable
+        Whether the proposed marker can be dragged, and a click on the map moves it (the Suggest page).
+        Without a proposed position, the marker starts at the current one.
+    lang
+        The language of the markers' labels.
+
+    Returns
+    -------
+    folium.FeatureGroup
+        For ``st_folium(feature_group_to_add=...)``, which swaps it without reloading the map (the proposed
+        marker then stays where it was dropped), or to add to a `position_map`.
+    """
+    group = folium.FeatureGroup(name=t("pos_proposed", lang), control=False)
+    group.add_child(
+        PositionPicker(
+            current=current,
+            proposed=proposed,
+            current_shape=current_shape,
+            proposed_shape=proposed_shape,
+            draggable=draggable,
+            lang=lang,
+        )
+    )
+    return group
+
+
+def position_map(
+    points: Sequence[LatLon] = (),
+    *,
+    basemap: Basemap = "osm",
+    lang: Lang = "vi",
+    static_url: str = vendor.DEFAULT_STATIC_URL,
+) -> folium.Map:
+    """Return a map to place one space, or to compare its positions: no other space on it, Leaflet only.
+
+    Parameters
+    ----------
+    points
+        (lat, lon) to show: none (Hanoi), one (centred at `POSITION_ZOOM`) or several (fitted, no closer than
+        `POSITION_ZOOM`).
+    basemap
+        One of `creative_map.types.BASEMAPS`.
+    lang
+        The language of the tiles' layer name.
+    static_url
+        Where the app serves ``static/vendor/``.
+
+    Returns
+    -------
+    folium.Map
+        Add `position_layer` to it, or hand that layer to ``st_folium`` beside it.
+    """
+    if basemap not in BASEMAPS:
+        raise ValueError(f"`basemap` must be one of {', '.join(BASEMAPS)}, not {basemap!r}")
+    centre = points[0] if len(points) == 1 else HANOI_CENTRE
+    m = folium.Map(location=list(centre), zoom_start=POSITION_ZOOM if points else 12, tiles=None, control_scale=True)
+    m.options["maxZoom"] = MAX_ZOOM
+    tiles = TILES[basemap]
+    if tiles is not None:
+        folium.TileLayer(
+            tiles.url, attr=tiles.attribution, name=t(f"basemap_{basemap}", lang), max_zoom=MAX_ZOOM, max_native_zoom=19
+        ).add_to(m)
+    if len(points) > 1:
+        lats, lons = [p[0] for p in points], [p[1] for p in points]
+        # Room around the two markers for their labels (about 120 px wide).
+        bounds = FitBounds([[min(lats), min(lons)], [max(lats), max(lons)]], max_zoom=POSITION_ZOOM, padding=(140, 50))
+        bounds.options["animate"] = False
+        m.add_child(bounds)
+    m.default_js = vendor.js_urls(static_url, names=_POSITION_ASSETS)
+    m.default_css = vendor.css_urls(static_url, names=_POSITION_ASSETS)
     return m
 
 

@@ -7,6 +7,7 @@ are read (the compact rows of `creative_map.mapping.SpacesLayer`). Map, list and
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import re
@@ -17,6 +18,7 @@ from streamlit.testing.v1 import AppTest
 
 from creative_map import boundaries, load, select
 from creative_map.query import Filter
+from creative_map.text import escape_markdown
 
 from .conftest import ROOT, collection, make_space
 from .e2e.conftest import e2e_events, e2e_spaces
@@ -307,7 +309,8 @@ def test_official_boundaries_from_the_settings(data: Path, tmp_path: Path, monke
     broken.write_bytes(b"not a geopackage")
     monkeypatch.setenv("CREATIVE_MAP_DISTRICTS", str(broken))
     at = run({"layer": "district"})  # a message naming the file, the map without the layer, no traceback
-    assert any(str(broken) in w.value and "Không dùng được tệp ranh giới" in w.value for w in at.warning)
+    shown = escape_markdown(str(broken))  # the path reaches Markdown escaped: no link or formatting from it
+    assert any(shown in w.value and "Không dùng được tệp ranh giới" in w.value for w in at.warning)
     assert "L.control.layers" not in map_args(at)["script"]
 
 
@@ -320,3 +323,87 @@ def test_an_edited_data_file_is_loaded_again(data: Path) -> None:
     at = run()
     assert count_text(at) == "**7 / 7 không gian**"
     assert "khong-gian-moi" in map_ids(at)
+
+
+# ------------------------------------------------------------------------------------------------------------
+# The app as several pages (issue 12): Map, Suggest, Status, Review; the map invites suggestions.
+# ------------------------------------------------------------------------------------------------------------
+
+PAGES = ROOT / "app_pages"
+
+
+@pytest.mark.parametrize(
+    ("page", "title"),
+    [("suggest", "Suggest a change to the map"), ("status", "Suggestion status"), ("review", "Review suggestions")],
+)
+def test_every_page_opens(data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, page: str, title: str) -> None:
+    monkeypatch.setenv("CREATIVE_MAP_DB", str(tmp_path / "var" / "store.sqlite3"))
+    at = run({"lang": "en"})
+    at.switch_page(f"app_pages/{page}.py").run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == title
+    assert at.radio(key="lang").value == "en"  # the language holds on every page
+
+
+def test_a_space_drawn_as_not_exact_invites_a_suggestion(data: Path) -> None:
+    at = run({"sel": "html-name", "cat": "museum"})
+    script = map_args(at)["script"]
+    payload = json.loads(re.search(r"creativeMap\.spacesLayer\(\w+, (\{.*\})\);\n", script).group(1))
+    assert payload["u"] == "suggest?space={id}" and payload["t"]["suggest"] == "Góp ý vị trí chính xác"
+    details = [h.proto.body for h in at.get("html") if "cm-details" in h.proto.body]
+    assert 'href="suggest?space=html-name"' in details[0] and "Bạn biết chính xác nơi này ở đâu?" in details[0]
+    assert "cm-suggest-link" in map_args(at)["feature_group"]  # in the selected space's popup too
+    at = run({"sel": "van-mieu-quoc-tu-giam", "lang": "en"})  # an exact position invites nothing
+    details = [h.proto.body for h in at.get("html") if "cm-details" in h.proto.body]
+    assert 'class="cm-suggest"' not in details[0] and "cm-suggest-link" not in map_args(at)["feature_group"]
+
+
+def test_the_view_is_kept_while_visiting_another_page(data: Path, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("CREATIVE_MAP_DB", str(tmp_path / "var" / "store.sqlite3"))
+    at = run()
+    at.multiselect(key="cat").set_value(["museum", "heritage"]).run()
+    at.text_input(key="q").input("van").run()
+    at.switch_page("app_pages/status.py").run()
+    assert "cat" not in at.session_state  # Streamlit forgets the widgets of a page left ...
+    at.switch_page("app_pages/map.py").run()
+    assert not at.exception and not at.warning
+    assert at.multiselect(key="cat").value == ["museum", "heritage"]  # ... the map page puts them back
+    assert at.text_input(key="q").value == "van"
+    assert_agree(at, data, Filter(categories=("museum", "heritage"), search="van"))
+
+
+def test_the_pages_are_scripts_that_nothing_imports() -> None:
+    scripts = {p.stem for p in PAGES.glob("*.py") if not p.name.startswith("_")}
+    assert scripts == {"map", "suggest", "status", "review"}
+    app = (ROOT / "app.py").read_text(encoding="utf-8")
+    assert all(f'st.Page("app_pages/{name}.py"' in app for name in scripts)
+    for path in [*ROOT.glob("*.py"), *PAGES.glob("*.py"), *(ROOT / "creative_map").rglob("*.py")]:
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(rf"(?:from app_pages import|import app_pages\.)\s*(?:{'|'.join(scripts)})\b", text), path
+    for path in (ROOT / "creative_map").rglob("*.py"):
+        assert "app_pages" not in path.read_text(encoding="utf-8"), path  # the library knows nothing of the app
+
+
+def test_the_pages_write_no_text_of_their_own_and_use_known_keys() -> None:
+    from .test_i18n import _WIDGETS, TEXTS, _own_text, t_keys
+
+    found, missing = [], []
+    for path in [ROOT / "app.py", *sorted(PAGES.glob("*.py"))]:
+        where = path.relative_to(ROOT)
+        for line, key in t_keys(path):
+            if (isinstance(key, str) and key not in TEXTS) or (
+                isinstance(key, re.Pattern) and not any(key.fullmatch(k) for k in TEXTS)
+            ):
+                missing.append(f"{where}:{line} {key}")
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+                continue
+            name = node.func.attr
+            if name not in {*_WIDGETS, "page_link", "form_submit_button", "text_area", "box", "Page"}:
+                continue
+            first = {"box": node.args[1:2], "Page": [], "page_link": []}.get(name, node.args[:1])
+            keywords = ("label", "placeholder", "help", "title")
+            texts = [*first, *(k.value for k in node.keywords if k.arg in keywords)]
+            found += [f"{where}:{node.lineno} {_own_text(x)!r}" for x in texts if re.search(r"[^\W\d_]", _own_text(x))]
+    assert missing == []
+    assert found == []

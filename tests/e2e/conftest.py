@@ -108,10 +108,13 @@ def _healthy(url: str) -> bool:
         return False
 
 
-def start_app(data: Path, log: Path, *, script: Path = ROOT / "app.py") -> tuple[subprocess.Popen[bytes], str]:
-    """Start ``streamlit run app.py`` on a free port with `data`; return the process and its URL when healthy."""
+def start_app(
+    data: Path, log: Path, *, script: Path = ROOT / "app.py", env: dict[str, str] | None = None
+) -> tuple[subprocess.Popen[bytes], str]:
+    """Start ``streamlit run app.py`` on a free port with `data` (and the settings `env`); return the process and
+    its URL when healthy."""
     port = _free_port()
-    env = {**os.environ, "CREATIVE_MAP_DATA": str(data)}
+    env = {**os.environ, "CREATIVE_MAP_DATA": str(data), **(env or {})}
     cmd = [
         sys.executable,
         "-m",
@@ -172,12 +175,22 @@ OUTSIDE = re.compile(r"^(?:https?|wss?)://(?!(?:127\.0\.0\.1|localhost)(?::\d+)?
 """Any address not on this machine. Matched by Playwright itself, so local requests never wait for Python."""
 
 
-def _guard(page: Any, blocked: Blocked) -> None:
+def _guard(context: Any, blocked: Blocked) -> None:
+    """Abort every request leaving 127.0.0.1 from any page of `context` (tabs a link opens included)."""
+
     def handle(route: Any) -> None:
         blocked.append(route.request.url)
         route.abort()
 
-    page.route(OUTSIDE, handle)
+    context.route(OUTSIDE, handle)
+
+
+def watch_errors(page: Any) -> Any:
+    """Record the page's uncaught script errors in ``page.errors``; return the page."""
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.errors = errors
+    return page
 
 
 @pytest.fixture
@@ -188,13 +201,9 @@ def open_page(browser: Any) -> Iterator[Callable[..., tuple[Any, Blocked]]]:
     def make(width: int = 1280, height: int = 900) -> tuple[Any, Blocked]:
         context = browser.new_context(viewport={"width": width, "height": height}, locale="vi-VN")
         contexts.append(context)
-        page = context.new_page()
         blocked = Blocked()
-        _guard(page, blocked)
-        errors: list[str] = []
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        page.errors = errors
-        return page, blocked
+        _guard(context, blocked)
+        return watch_errors(context.new_page()), blocked
 
     yield make
     for context in contexts:

@@ -1,0 +1,249 @@
+"""The Map page: the public map of Hanoi's creative spaces (the app's first page, at its root address).
+
+Widgets wired to `creative_map` calls. The data is loaded once per file version (`_shared.dataset`, shared by
+every session) and each run selects from it once (`creative_map.select`): the map, the list, the count and
+the downloads all come from that one `Selection`. The view lives in the address (`creative_map.urlstate`); a
+session that comes back from another page finds the view as it left it. Everything of the map is here.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import geopandas as gpd
+import streamlit as st
+from streamlit_folium import st_folium
+
+import creative_map
+from app_pages import _shared as shared
+from creative_map import admin, boundaries, export, mapping, schema, urlstate
+from creative_map.errors import DataError
+from creative_map.i18n import plan_label, t, unit_label, vocab_label
+from creative_map.text import clip, escape_markdown
+from creative_map.types import BASEMAPS, BOUNDARY_LAYERS, FORMATS, LEVELS, BoundaryLayer, Level
+
+LIST_LIMIT = 1000  # the list and the chooser show the first this many spaces; the map and the count show all
+VIEW = "map_view"  # the view's parameters, kept while the person visits another page (widgets are forgotten)
+# Settings: environment variables naming a planner's official boundary file (any format GDAL reads).
+BOUNDARY_FILES: dict[Level, str] = {"district": "CREATIVE_MAP_DISTRICTS", "ward_2025": "CREATIVE_MAP_WARDS_2025"}
+
+
+@st.cache_data(show_spinner=False)
+def load_boundaries(level: Level, path: str | None, stamp: float = 0.0) -> gpd.GeoDataFrame:
+    """The shipped layer of `level`, or the official file at `path` (`stamp`: its mtime, so edits reload)."""
+    return boundaries.load_boundaries(level, path or None)
+
+
+def official_units() -> dict[Level, gpd.GeoDataFrame]:
+    """The official boundary layers the settings name (exports use the shipped approximate ones otherwise)."""
+    return {
+        lvl: load_boundaries(lvl, os.environ[var], shared.mtime(Path(os.environ[var])))
+        for lvl, var in BOUNDARY_FILES.items()
+        if os.environ.get(var)
+    }
+
+
+def choose(space_id: str | None) -> None:
+    st.session_state[urlstate.SELECTED] = space_id
+    st.session_state["pick"] = space_id
+
+
+def on_map() -> None:
+    clicked = (st.session_state.get("map") or {}).get("last_active_drawing") or {}
+    space_id = (clicked.get("properties") or {}).get(schema.ID)
+    if isinstance(space_id, str) and space_id:
+        choose(space_id)
+
+
+def on_table() -> None:
+    rows = st.session_state["table"].selection.rows
+    if rows:
+        choose(st.session_state["table_ids"][rows[0]])
+
+
+def restore_view(params: dict[str, list[str]], space_ids: set[str]) -> list[urlstate.Notice]:
+    """Set the widgets to the view `params` describe (the language excepted: app.py's switch holds it)."""
+    state, notices = urlstate.parse_params(params, space_ids=space_ids)
+    values = urlstate.widget_values(state)
+    values.pop(urlstate.LANG)
+    st.session_state.update(values, pick=state.selected)
+    return notices
+
+
+dataset = shared.dataset()
+lang = shared.current_lang()
+space_ids = set(dataset.spaces[schema.ID])
+if "notices" not in st.session_state:  # a new session: the link decides the view
+    st.session_state["notices"] = restore_view(
+        {name: st.query_params.get_all(name) for name in st.query_params}, space_ids
+    )
+elif urlstate.SEARCH not in st.session_state and VIEW in st.session_state:  # back from another page
+    restore_view(st.session_state[VIEW], space_ids)
+
+with st.sidebar:
+    st.header(t("filters", lang))
+    units = st.radio(t("units", lang), LEVELS, key=urlstate.UNITS, format_func=lambda u: t(f"units_{u}", lang))
+    if units == "district":
+        st.multiselect(
+            t("districts", lang),
+            [d.name for d in admin.districts()],
+            key=urlstate.DISTRICT,
+            placeholder=t("choose", lang),
+            format_func=lambda n: unit_label(n, lang),
+        )
+    else:
+        st.multiselect(
+            t("wards_2025", lang),
+            sorted(u.name for u in admin.units_2025()),
+            key=urlstate.WARD,
+            placeholder=t("choose", lang),
+            format_func=lambda n: unit_label(n, lang),
+        )
+    st.multiselect(
+        t("categories", lang),
+        list(schema.CATEGORIES),
+        key=urlstate.CATEGORY,
+        placeholder=t("choose", lang),
+        format_func=lambda c: vocab_label(schema.CATEGORIES, c, lang),
+    )
+    st.multiselect(
+        t("statuses", lang),
+        list(schema.STATUSES),
+        key=urlstate.STATUS,
+        placeholder=t("choose", lang),
+        format_func=lambda s: vocab_label(schema.STATUSES, s, lang),
+    )
+    st.multiselect(
+        t("network_members", lang),
+        list(schema.NETWORK_MEMBER),
+        key=urlstate.MEMBER,
+        placeholder=t("choose", lang),
+        format_func=lambda s: vocab_label(schema.NETWORK_MEMBER, s, lang),
+    )
+    st.multiselect(
+        t("plan_items", lang),
+        list(schema.PLAN_ITEMS),
+        key=urlstate.PLAN,
+        placeholder=t("choose", lang),
+        format_func=lambda p: plan_label(p, lang),
+    )
+    st.caption(t("events", lang))
+    st.date_input(t("event_start", lang), key=urlstate.EVENT_FROM, format="YYYY-MM-DD")
+    st.date_input(t("event_end", lang), key=urlstate.EVENT_TO, format="YYYY-MM-DD")
+    st.header(t("display", lang))
+    st.selectbox(t("basemap", lang), BASEMAPS, key=urlstate.BASEMAP, format_func=lambda b: t(f"basemap_{b}", lang))
+    st.radio(
+        t("boundaries", lang), BOUNDARY_LAYERS, key=urlstate.LAYER, format_func=lambda b: t(f"boundaries_{b}", lang)
+    )
+
+st.title(t("title", lang))
+st.caption(t("intro", lang))
+st.text_input(
+    t("search", lang), key=urlstate.SEARCH, placeholder=t("search_placeholder", lang), help=t("search_help", lang)
+)
+for notice in st.session_state["notices"]:
+    st.warning(urlstate.notice_text(notice, lang), icon="⚠️")
+
+state = urlstate.state_from_widgets(st.session_state)  # type: ignore[arg-type]  # a Mapping at run time
+selection = creative_map.select(dataset, state.filter)  # the one selection: map, list, count and downloads
+selected = state.selected if state.selected in set(selection.ids) else None
+st.session_state[urlstate.SELECTED] = selected
+state = urlstate.ViewState(**{**state.__dict__, "selected": selected})
+params = urlstate.to_params(state)
+st.query_params.from_dict(params)  # the address always shows the view: a link reproduces it
+st.session_state[VIEW] = {k: [v] if isinstance(v, str) else list(v) for k, v in params.items()}
+st.markdown(f"**{t('count', lang, shown=len(selection), total=selection.total)}**", help=t("share", lang))
+
+layer: BoundaryLayer = state.layer
+units_shown = None
+if layer != "none":
+    official = os.environ.get(BOUNDARY_FILES[layer], "")
+    try:
+        units_shown = load_boundaries(layer, official, shared.mtime(Path(official)) if official else 0.0)
+    except (DataError, ValueError, OSError) as exc:
+        st.warning(
+            t("boundaries_bad", lang, path=escape_markdown(clip(official, 300)), error=escape_markdown(clip(exc, 300)))
+            if official
+            else t("boundaries_missing", lang)
+        )
+
+suggest_url = shared.suggest_url(lang)  # spaces drawn as not exact invite a suggestion of their position
+centre, zoom = mapping.focus(selection, selected)
+st_folium(
+    mapping.build_map(
+        selection,
+        lang=lang,
+        boundaries=units_shown,
+        basemap=state.basemap,
+        suggest_url=suggest_url,
+        static_url=shared.static_url(),  # under --server.baseUrlPath (behind nginx) the files move
+    ),
+    key="map",
+    height=560,
+    use_container_width=True,
+    on_change=on_map,
+    returned_objects=["last_active_drawing"],
+    feature_group_to_add=mapping.selection_layer(selection, selected, lang=lang, suggest_url=suggest_url),
+    center=centre,
+    zoom=zoom,
+)
+
+details, listing = st.columns([2, 3])
+with details:
+    st.subheader(t("details", lang))
+    if selected:
+        row = selection.spaces.loc[selection.spaces[schema.ID] == selected].iloc[0]
+        st.html(mapping.details_page_html(row, lang=lang, events=selection.events, suggest_url=suggest_url))
+        st.button(t("clear_selection", lang), on_click=choose, args=(None,))
+    else:
+        st.caption(t("details_empty", lang))
+with listing:
+    st.subheader(t("list", lang))
+    table = mapping.list_frame(selection, lang=lang, limit=LIST_LIMIT)
+    if len(selection) > LIST_LIMIT:
+        st.caption(t("list_limited", lang, limit=f"{LIST_LIMIT:,}", total=f"{len(selection):,}"))
+    st.session_state["table_ids"] = table.index.tolist()
+    if st.session_state.get("pick") not in st.session_state["table_ids"]:
+        st.session_state["pick"] = None
+    st.selectbox(
+        t("pick", lang),
+        table.index.tolist(),
+        key="pick",
+        placeholder=t("pick_none", lang),
+        format_func=lambda i: str(table.loc[i].iloc[0]),
+        on_change=lambda: choose(st.session_state["pick"]),
+    )
+    if len(table):
+        st.dataframe(
+            table, key="table", on_select=on_table, selection_mode="single-row", hide_index=True, width="stretch"
+        )
+    else:
+        st.info(t("no_results", lang))
+st.subheader(t("export", lang), help=t("export_help", lang))
+fmt_col, button_col = st.columns([3, 2], vertical_alignment="bottom")
+fmt = fmt_col.selectbox(
+    t("export_format", lang), FORMATS, key="export_format", format_func=lambda f: t(f"fmt_{f}", lang)
+)
+wanted = (fmt, lang, repr(state.filter))  # a prepared file is offered only while it matches what is shown
+if button_col.button(t("export_prepare", lang), key="export_prepare"):
+    with st.spinner(t("export_prepare", lang)):
+        try:
+            file = export.download(selection, fmt, lang=lang, boundaries=official_units())
+            st.session_state["export_file"] = (wanted, file)
+        except (DataError, ValueError, OSError) as exc:
+            st.session_state.pop("export_file", None)
+            st.error(t("export_failed", lang, error=escape_markdown(clip(exc, 300))))
+prepared = st.session_state.get("export_file")
+if prepared and prepared[0] == wanted:
+    file = prepared[1]
+    st.download_button(
+        t("export_ready", lang, name=file.file_name),
+        file.data,
+        file_name=file.file_name,
+        mime=file.mime,
+        key="export_download",
+    )
+
+if os.environ.get("CREATIVE_MAP_DEBUG"):
+    st.caption(t("debug_data", lang, path=escape_markdown(shared.data_path())))
