@@ -1,6 +1,6 @@
 """How precise a suggested position may claim to be, from what its source supports.
 
-The rule (``docs/participation.md`` explains it to reviewers), for a suggestion that sets or moves a position:
+The rule (the README's "Taking part" explains it to reviewers), for a suggestion that sets or moves a position:
 
 * the people who run the space (source ``operator``) place their own building: ``exact``;
 * a map link that pins the place supports ``exact``: an OpenStreetMap element (``/node/``, ``/way/``,
