@@ -30,6 +30,10 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """(the fresh environment's bin folder, a working folder outside the repository with a copy of the data)."""
     tmp = tmp_path_factory.mktemp("wheel")
     dist = tmp / "dist"
+    source = tmp / "source"  # a copy of what the wheel is built from: the build leaves nothing in the repository
+    shutil.copytree(ROOT / "creative_map", source / "creative_map", ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "README.md", "LICENSE"):
+        shutil.copy(ROOT / name, source / name)
     subprocess.run(
         [
             sys.executable,
@@ -41,7 +45,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
             "--quiet",
             "-w",
             str(dist),
-            str(ROOT),
+            str(source),
         ],
         check=True,
         cwd=tmp,
