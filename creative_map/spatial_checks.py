@@ -28,7 +28,7 @@ from creative_map.boundaries import (
     is_approximate,
     load_boundaries,
 )
-from creative_map.errors import DataError, Problem
+from creative_map.errors import DataError, Problem, quote
 from creative_map.text import fold
 
 __all__ = [
@@ -91,7 +91,7 @@ def _bounded(problems: list[Problem], *, file: str, what: str) -> list[Problem]:
     if len(problems) <= MAX_LISTED:
         return problems
     rest = problems[MAX_LISTED:]
-    ids = ", ".join(repr(p.feature_id) for p in rest[:5])
+    ids = ", ".join(quote(p.feature_id) for p in rest[:5])
     summary = Problem(
         file,
         f"… and {len(rest):,} more feature(s) {what} (ids {ids}{', …' if len(rest) > 5 else ''})",
@@ -177,9 +177,9 @@ def duplicate_problems(spaces: gpd.GeoDataFrame, *, file: str, metres: float = D
         if len(others) == 1:
             b = others[0]
             apart = math.hypot(x[b] - x[root], y[b] - y[root])
-            message = f"has the same name as feature {b} (id {ids[b]!r}) {apart:.0f} m away: a duplicate?"
+            message = f"has the same name as feature {b} (id {quote(ids[b])}) {apart:.0f} m away: a duplicate?"
         else:
-            listed = ", ".join(f"feature {b} (id {ids[b]!r})" for b in others[:5])
+            listed = ", ".join(f"feature {b} (id {quote(ids[b])})" for b in others[:5])
             more = f" and {len(others) - 5:,} more" if len(others) > 5 else ""
             message = (
                 f"has the same name as {len(others):,} other features within {metres:.0f} m of each other "
