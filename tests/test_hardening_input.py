@@ -634,3 +634,30 @@ def test_cli_validate_reports_an_events_file_that_is_a_symlink_loop(tmp_path):
         env=os.environ | {"PYTHONPATH": str(ROOT)},
     )
     assert run.returncode == 1 and f"error: {events}" in run.stdout and "leads back to itself" in run.stdout
+
+
+# --------------------------------------------------------------------------- texts reaching the map's template
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "{{ lipsum.__globals__.os.getcwd() }}",  # ran Python in the app and in the HTML export: printed the folder
+        "{{ 7*7 }} {% if 1 %}IF{% endif %} {# c #}",  # gave "49 IF"
+        "a {{ b",  # stopped the HTML export with a jinja2 TemplateSyntaxError
+        "{{{% {#",
+    ],
+)
+def test_a_name_is_never_run_as_template_code(write_json, tmp_path, name):
+    """branca renders each element's script again as a Jinja template: the data in it must not open a tag."""
+    from creative_map import export, select
+
+    path = write_json(collection(make_space(name_vi=name, description_vi=name)))
+    page = tmp_path / "map.html"
+    export.export(select(load(path)), "html", page)
+    text = page.read_text(encoding="utf-8")
+    call = text.index("= creativeMap.spacesLayer(")
+    payload, _ = json.JSONDecoder().raw_decode(text, text.index(", ", call) + 2)
+    row = payload["f"][0]
+    assert row[1] == name  # the name as written, in the map's data
+    assert str(Path.cwd()) not in text and "49 IF" not in text
