@@ -661,3 +661,51 @@ def test_a_name_is_never_run_as_template_code(write_json, tmp_path, name):
     row = payload["f"][0]
     assert row[1] == name  # the name as written, in the map's data
     assert str(Path.cwd()) not in text and "49 IF" not in text
+
+
+# ------------------------------------------------------------------------------- look-alikes, found on a grid
+
+
+def _components_by_brute_force(names, x, y, metres):
+    """The groups of look-alikes by comparing every pair (what the grid must find, on small inputs)."""
+    import itertools
+
+    parent = list(range(len(names)))
+
+    def find(i):
+        while parent[i] != i:
+            i = parent[i]
+        return i
+
+    for a, b in itertools.combinations(range(len(names)), 2):
+        if names[a] & names[b] and math.hypot(x[a] - x[b], y[a] - y[b]) <= metres:
+            parent[max(find(a), find(b))] = min(find(a), find(b))
+    return sorted(sorted(i for i in range(len(names)) if find(i) == root) for root in set(map(find, range(len(names)))))
+
+
+@pytest.mark.parametrize("layout", ["scattered", "clustered", "street", "stacked"])
+def test_the_grid_finds_the_same_look_alikes_as_comparing_every_pair(layout):
+    import numpy as np
+
+    from creative_map.spatial_checks import _close_pairs, _Groups
+
+    rng = np.random.default_rng(7)
+    n = 400
+    if layout == "scattered":
+        x, y = rng.uniform(0, 2_000, n), rng.uniform(0, 2_000, n)
+    elif layout == "clustered":  # cells of more than eight features: the nearest-neighbour path
+        centres = rng.uniform(0, 1_000, (6, 2))
+        x, y = (centres[rng.integers(0, 6, n)] + rng.normal(0, 25, (n, 2))).T
+    elif layout == "street":  # a chain: joined only through its links
+        x, y = np.cumsum(rng.uniform(20, 60, n)), rng.normal(0, 5, n)
+    else:
+        x, y = np.full(n, 500.0), np.full(n, 500.0)
+    names = [{f"n{rng.integers(0, 4)}", f"m{rng.integers(0, 40)}"} for _ in range(n)]
+    vocabulary = {name: k for k, name in enumerate(sorted(set().union(*names)))}
+    point = np.array([i for i, ns in enumerate(names) for _ in ns])
+    group = np.array([vocabulary[name] for ns in names for name in ns], dtype=np.int64)
+    groups = _Groups(n)
+    for a, b in zip(*_close_pairs(point, group, x, y, 50.0), strict=True):
+        groups.union(int(a), int(b))
+    found = sorted(sorted(i for i in range(n) if groups.find(i) == root) for root in {groups.find(i) for i in range(n)})
+    assert found == _components_by_brute_force(names, x, y, 50.0)
