@@ -359,13 +359,15 @@ def _no_constants(name: str) -> float:
     raise ValueError(f"{name} is not JSON")
 
 
-def _check_geojson(path: Path, spaces: Any) -> None:
+def _check_geojson(path: Path, selection: creative_map.Selection) -> None:
+    spaces = selection.spaces
     data = json.loads(path.read_text(encoding="utf-8"), parse_constant=_no_constants)
     assert [f["properties"][schema.NAME_VI] for f in data["features"]] == list(spaces[schema.NAME_VI])
     assert [f["properties"][schema.SOURCES] for f in data["features"]] == list(spaces[schema.SOURCES])
 
 
-def _check_csv(path: Path, spaces: Any) -> None:
+def _check_csv(path: Path, selection: creative_map.Selection) -> None:
+    spaces = selection.spaces
     with path.open(encoding="utf-8-sig", newline="") as stream:
         rows = list(csv.reader(stream))
     assert len(rows) == len(spaces) + 1 and {len(r) for r in rows} == {len(rows[0])}
@@ -387,17 +389,20 @@ def _check_kml_text(text: bytes, spaces: Any) -> None:
         assert values[f"space-{sid}"][schema.NAME_VI] == _xml_text(name)
 
 
-def _check_kml(path: Path, spaces: Any) -> None:
+def _check_kml(path: Path, selection: creative_map.Selection) -> None:
+    spaces = selection.spaces
     _check_kml_text(path.read_bytes(), spaces)
 
 
-def _check_kmz(path: Path, spaces: Any) -> None:
+def _check_kmz(path: Path, selection: creative_map.Selection) -> None:
+    spaces = selection.spaces
     with zipfile.ZipFile(path) as zf:
         assert zf.testzip() is None
         _check_kml_text(zf.read("doc.kml"), spaces)
 
 
-def _check_gpkg(path: Path, spaces: Any) -> None:
+def _check_gpkg(path: Path, selection: creative_map.Selection) -> None:
+    spaces = selection.spaces
     with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         rows = db.execute(f"SELECT {schema.ID}, {schema.NAME_VI}, {schema.SOURCES} FROM spaces").fetchall()
@@ -411,7 +416,8 @@ def _check_gpkg(path: Path, spaces: Any) -> None:
     )
 
 
-def _check_shp(path: Path, spaces: Any) -> None:
+def _check_shp(path: Path, selection: creative_map.Selection) -> None:
+    spaces = selection.spaces
     with zipfile.ZipFile(path) as zf:
         assert zf.testzip() is None
         names = zf.namelist()
@@ -422,7 +428,8 @@ def _check_shp(path: Path, spaces: Any) -> None:
             assert dbf[-1:] == b"\x1a" and records <= len(spaces)
 
 
-def _check_html(path: Path, spaces: Any) -> None:
+def _check_html(path: Path, selection: creative_map.Selection) -> None:
+    spaces = selection.spaces
     page = path.read_text(encoding="utf-8")
     elements = _elements(page)
     assert not elements.marked, elements.marked  # no element made by a text of the data
@@ -435,12 +442,12 @@ def _check_html(path: Path, spaces: Any) -> None:
         assert not details.marked, (row[10][:300], details.marked)
 
 
-def _check_png(path: Path, spaces: Any) -> None:
+def _check_png(path: Path, selection: creative_map.Selection) -> None:
     with Image.open(path) as image:
         image.verify()
 
 
-def _check_pdf(path: Path, spaces: Any) -> None:
+def _check_pdf(path: Path, selection: creative_map.Selection) -> None:
     data = path.read_bytes()
     assert data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF") and b"startxref" in data[-1024:]
 
@@ -457,9 +464,11 @@ BUNDLE_MEMBERS = {
     "map_A4.pdf": "pdf",
 }
 """Each member of the bundle (A4 paper) and the format its reader checks."""
+if "ics" in export.FORMATS:
+    BUNDLE_MEMBERS["events.ics"] = "ics"
 
 
-def _check_bundle(path: Path, spaces: Any) -> None:
+def _check_bundle(path: Path, selection: creative_map.Selection) -> None:
     with zipfile.ZipFile(path) as zf, tempfile.TemporaryDirectory(prefix="creative_map_bundle_") as tmp:
         assert zf.testzip() is None
         names = {n.removeprefix("creative_map/") for n in zf.namelist()}
@@ -467,7 +476,55 @@ def _check_bundle(path: Path, spaces: Any) -> None:
         for name, fmt in BUNDLE_MEMBERS.items():
             member = Path(tmp) / name
             member.write_bytes(zf.read(f"creative_map/{name}"))
-            CHECKS[fmt](member, spaces)
+            CHECKS[fmt](member, selection)
+
+
+def _unescape_ics(value: str) -> str:
+    """A TEXT value of RFC 5545 as written: ``\\n`` a line break, ``\\,``, ``\\;`` and ``\\\\`` themselves."""
+    out, i = [], 0
+    while i < len(value):
+        if value[i] == "\\" and i + 1 < len(value):
+            out.append("\n" if value[i + 1] in "nN" else value[i + 1])
+            i += 2
+        else:
+            out.append(value[i])
+            i += 1
+    return "".join(out)
+
+
+def _check_ics_bytes(data: bytes, events: Any) -> None:
+    """An iCalendar file read by the rules of RFC 5545 (not by the library that wrote it): CRLF lines of at most
+    75 octets, folded lines unfolded, ``NAME[;PARAM]:VALUE`` content lines, BEGIN/END balanced, no control
+    character, one VEVENT per event, each SUMMARY an event's name."""
+    text = data.decode("utf-8")
+    assert text.endswith("\r\n") and "\r\n".join(text.split("\r\n")) == text
+    physical = text.split("\r\n")[:-1]
+    assert all(len(line.encode("utf-8")) <= 75 for line in physical), max(physical, key=len)
+    assert not any(ch in line for line in physical for ch in "\r\n\x00\x1b\x7f")
+    lines: list[str] = []
+    for line in physical:
+        if line[:1] in (" ", "\t"):
+            lines[-1] += line[1:]
+        else:
+            lines.append(line)
+    stack, summaries = [], []
+    for line in lines:
+        name, sep, value = line.partition(":")
+        assert sep and name and all(c.isalnum() or c in '-;=",./_ ' for c in name), line
+        name = name.split(";")[0].upper()
+        if name == "BEGIN":
+            stack.append(value)
+        elif name == "END":
+            assert stack.pop() == value
+        elif name == "SUMMARY" and stack[-1:] == ["VEVENT"]:
+            summaries.append(_unescape_ics(value))
+    assert not stack and lines[0] == "BEGIN:VCALENDAR"
+    names = [*events[schema.NAME_VI], *events[schema.NAME_EN]]
+    assert len(summaries) == len(events) and all(s in names for s in summaries), (summaries, names)
+
+
+def _check_ics(path: Path, selection: creative_map.Selection) -> None:
+    _check_ics_bytes(path.read_bytes(), selection.events)
 
 
 CHECKS = {
@@ -481,13 +538,15 @@ CHECKS = {
     "png": _check_png,
     "pdf": _check_pdf,
     "bundle": _check_bundle,
+    "ics": _check_ics,  # the calendar of the events (issue 14), where the registry has it
 }
-FAST = ("geojson", "csv", "kml", "kmz", "gpkg", "shp", "html")
+SLOW = ("png", "pdf", "bundle")
+FAST = tuple(f for f in export.FORMATS if f not in SLOW)
 """The formats every example writes; the print map (PNG, PDF: a second each) is checked inside the bundle."""
 
 
 def test_every_format_has_a_reader_here():
-    assert set(CHECKS) == set(export.FORMATS)
+    assert set(export.FORMATS) <= set(CHECKS)
 
 
 # ------------------------------------------------------------------------------------------------ the tests
@@ -521,11 +580,10 @@ def _load(folder: Path, document: Any, events: Any, *, ascii_only: bool) -> crea
 
 
 def _export(selection: creative_map.Selection, folder: Path, formats: tuple[str, ...]) -> None:
-    spaces = selection.spaces
     for fmt in formats:
         path = folder / f"out{export.SUFFIXES[fmt]}"  # type: ignore[index]
         export.export(selection, fmt, path, force=True, date=dt.date(2026, 11, 27))  # type: ignore[arg-type]
-        CHECKS[fmt](path, spaces)
+        CHECKS[fmt](path, selection)
 
 
 @given(document=spaces_document(broken=True), ascii_only=st.booleans(), data=st.data())
@@ -573,7 +631,7 @@ def test_the_bundle_holds_every_format_and_each_reads(document, name):
     raises=ValueError,
     reason="export/printmap.py hands names to matplotlib, which reads text between two '$' as a formula "
     "(mathtext): 'A $x^$ b' fails with an empty ValueError and 'Giá $5 - $10' prints '5 - ' in italics; "
-    "the fix (in h11out's export/) is parse_math=False on the texts that hold data",
+    "the fix (export/, h11out's side) is parse_math=False on the texts that hold data (then remove the mark)",
 )
 @pytest.mark.parametrize("fmt", ["png", "pdf"])
 def test_a_dollar_sign_in_a_name_reaches_the_print_map_as_text(tmp_path, fmt):
@@ -597,17 +655,31 @@ def test_the_shipped_data_goes_through_every_fast_format(tmp_path):
 
 
 def test_a_reader_here_fails_on_a_broken_file(tmp_path):
-    """The readers can fail: a KML with a control character, a GeoJSON with NaN, a page with a made element."""
-    spaces = creative_map.load(ROOT / "data" / "spaces.geojson").spaces.iloc[:1]
+    """The readers can fail: a KML with a control character, a GeoJSON with NaN, a page with a made element,
+    a calendar with a long or broken line."""
+    dataset = creative_map.load(ROOT / "data" / "spaces.geojson")
+    one = creative_map.Selection(dataset.spaces.iloc[:1].reset_index(drop=True), total=dataset.total)
     (tmp_path / "a.kml").write_bytes(b"<kml><name>\x01</name></kml>")
     with pytest.raises(ET.ParseError):
-        _check_kml(tmp_path / "a.kml", spaces)
+        _check_kml(tmp_path / "a.kml", one)
     (tmp_path / "a.geojson").write_text('{"features": [], "x": NaN}', encoding="utf-8")
     with pytest.raises(ValueError, match="NaN is not JSON"):
-        _check_geojson(tmp_path / "a.geojson", spaces)
+        _check_geojson(tmp_path / "a.geojson", one)
     (tmp_path / "a.html").write_text(f'<p>x</p><script>var a = "</script><b class="{MARK}">";</script>', "utf-8")
     with pytest.raises(AssertionError):
-        _check_html(tmp_path / "a.html", spaces)
+        _check_html(tmp_path / "a.html", one)
     (tmp_path / "a.kmz").write_text("not a zip", encoding="utf-8")
     with pytest.raises(zipfile.BadZipFile):
-        _check_kmz(tmp_path / "a.kmz", spaces)
+        _check_kmz(tmp_path / "a.kmz", one)
+    events = dataset.events.iloc[:1]
+    summary = "SUMMARY:" + events[schema.NAME_VI].iloc[0].replace("\\", "\\\\").replace(",", "\\,").replace(";", "\\;")
+    folded = [""]
+    for ch in summary:  # RFC 5545 folding: lines of at most 75 octets, continued after a space
+        if len((folded[-1] + ch).encode()) > 74:
+            folded.append("")
+        folded[-1] += ch
+    good = ["BEGIN:VCALENDAR", "BEGIN:VEVENT", folded[0], *(" " + f for f in folded[1:]), "END:VEVENT", "END:VCALENDAR"]
+    _check_ics_bytes(("\r\n".join(good) + "\r\n").encode(), events)
+    for broken in (["BEGIN:VCALENDAR", "SUMMARY:" + "x" * 80, "END:VCALENDAR"], [*good[:-1], "X:a\rb", good[-1]]):
+        with pytest.raises(AssertionError):
+            _check_ics_bytes(("\r\n".join(broken) + "\r\n").encode(), events)

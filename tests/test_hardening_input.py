@@ -619,8 +619,8 @@ def test_each_broken_file_is_checked_faster_than_the_shipped_data(tmp_path):
 
 @pytest.mark.xfail(
     strict=True,
-    reason="creative_map/cli/validate.py (h11out's branch) looks for the events file with Path.exists, which is "
-    "False for a symbolic-link loop: the merge replaces it with creative_map.io.is_present, then this passes",
+    reason="creative_map/cli/validate.py (h11out's side) looks for the events file with Path.exists, which is "
+    "False for a symbolic-link loop: with creative_map.io.is_present there instead, this passes (remove the mark)",
 )
 def test_cli_validate_reports_an_events_file_that_is_a_symlink_loop(tmp_path):
     (tmp_path / "spaces.geojson").write_text(json.dumps(collection(make_space())), "utf-8")
