@@ -102,9 +102,9 @@ def load(
     spaces_path = io.data_path(path)
     spaces = io.load_spaces(spaces_path, max_bytes=max_bytes)
     events_file = Path(events_path) if events_path is not None else io.events_path_for(spaces_path)
-    if events_path is None and not events_file.exists():
+    if events_path is None and not io.is_present(events_file):
         return Dataset(spaces, empty_events(), spaces_path, None)
-    if not events_file.exists():
+    if not io.is_present(events_file):
         raise DataError([Problem(str(events_file), "does not exist; expected an events GeoJSON file")])
     events = io.load_events(events_file, spaces=spaces, max_bytes=max_bytes)
     logger.info("loaded %d spaces and %d events from %s", len(spaces), len(events), spaces_path)

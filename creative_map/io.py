@@ -6,17 +6,20 @@ entry points call: it reads both through these, once, and the code after it trus
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import os
+import stat
 from pathlib import Path
+from typing import Final
 
 import geopandas as gpd
 import pandas as pd
 import shapely
 
 from creative_map import schema
-from creative_map.errors import DataError, Problem
+from creative_map.errors import DataError, Problem, quote
 from creative_map.text import fold
 from creative_map.validation import Checked, check_events, check_spaces
 
@@ -27,8 +30,10 @@ __all__ = [
     "data_path",
     "default_data",
     "events_path_for",
+    "is_present",
     "load_events",
     "load_spaces",
+    "read_bytes",
     "read_json",
 ]
 
@@ -37,7 +42,7 @@ logger = logging.getLogger(__name__)
 DATA_RELATIVE = Path("data") / "spaces.geojson"
 """Where the spaces file is, relative to a project folder."""
 MAX_BYTES = 200 * 1024 * 1024
-"""Files above this size are refused before reading (about 200,000 spaces); `max_bytes` changes it."""
+"""Files above this size are refused (about 200,000 spaces), before or while reading; `max_bytes` changes it."""
 ENV_DATA = "CREATIVE_MAP_DATA"
 
 
@@ -68,15 +73,103 @@ def events_path_for(spaces_path: str | os.PathLike[str]) -> Path:
     return Path(spaces_path).with_name("events.geojson")
 
 
+def is_present(path: str | os.PathLike[str]) -> bool:
+    """Return whether anything is at `path`: a file, a folder, a pipe, or a symbolic link even when it is broken
+    or a loop (``Path.exists`` says False for those, and a file that cannot be read would be skipped unseen)."""
+    return os.path.lexists(path)
+
+
+_CHUNK: Final = 1 << 20
+_NOT_REGULAR: Final = (
+    (stat.S_ISDIR, "is a directory; expected a GeoJSON file"),
+    (stat.S_ISFIFO, "is a named pipe (FIFO), not a regular file; only regular files are read"),
+    (stat.S_ISCHR, "is a character device (such as /dev/zero), not a regular file; only regular files are read"),
+    (stat.S_ISBLK, "is a block device, not a regular file; only regular files are read"),
+    (stat.S_ISSOCK, "is a socket, not a regular file; only regular files are read"),
+)
+_OPEN_FLAGS: Final = (
+    os.O_RDONLY
+    | getattr(os, "O_NONBLOCK", 0)  # a FIFO swapped in after the check must not block the open
+    | getattr(os, "O_NOCTTY", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+    | getattr(os, "O_BINARY", 0)
+)
+
+
+def _not_regular(mode: int) -> str | None:
+    """Return why a file of `mode` is not read (None for a regular file)."""
+    if stat.S_ISREG(mode):
+        return None
+    return next((why for test, why in _NOT_REGULAR if test(mode)), "is not a regular file; only regular files are read")
+
+
+def _unreadable(exc: OSError) -> str:
+    loop = " (a symbolic link that leads back to itself)" if exc.errno == errno.ELOOP else ""
+    return f"cannot be read: {exc.strerror or exc}{loop}"
+
+
+def _too_large(size: str, max_bytes: int) -> str:
+    return f"is {size} bytes, above the limit of {max_bytes:,} bytes; split the file or raise the limit"
+
+
+def read_bytes(path: str | os.PathLike[str], *, max_bytes: int = MAX_BYTES) -> tuple[bytes | None, list[Problem]]:
+    """Read a regular file of at most `max_bytes` bytes; anything else gets a problem, at once.
+
+    The path is looked at before it is opened (a folder, a pipe, a device or a socket is refused without
+    being opened), opened without blocking (a pipe put there in between cannot hang it) and looked at again
+    through the open file. The size limit is checked against the size the file reports, then applied while
+    reading: at most ``max_bytes + 1`` bytes are read, so a file that grows, or reports a wrong size,
+    cannot take more memory than that.
+
+    Returns
+    -------
+    tuple
+        The bytes (None when not read) and the problems found (empty when read).
+    """
+    file = str(path)
+    try:
+        info = Path(path).stat()
+    except OSError as exc:
+        return None, [Problem(file, _unreadable(exc))]
+    why = _not_regular(info.st_mode)
+    if why is not None:
+        return None, [Problem(file, why)]
+    if info.st_size > max_bytes:
+        return None, [Problem(file, _too_large(f"{info.st_size:,}", max_bytes))]
+    try:
+        fd = os.open(path, _OPEN_FLAGS)
+    except OSError as exc:
+        return None, [Problem(file, _unreadable(exc))]
+    try:
+        why = _not_regular(os.fstat(fd).st_mode)
+        if why is not None:
+            return None, [Problem(file, why)]
+        os.set_blocking(fd, True)
+        data = bytearray()
+        while len(data) <= max_bytes:
+            chunk = os.read(fd, min(_CHUNK, max_bytes + 1 - len(data)))
+            if not chunk:
+                break
+            data += chunk
+    except OSError as exc:
+        return None, [Problem(file, _unreadable(exc))]
+    finally:
+        os.close(fd)
+    if len(data) > max_bytes:
+        return None, [Problem(file, _too_large(f"more than {max_bytes:,}", max_bytes))]
+    return bytes(data), []
+
+
 def read_json(path: str | os.PathLike[str], *, max_bytes: int = MAX_BYTES) -> tuple[object, list[Problem]]:
-    """Read a JSON file, refusing what is missing, too large, not UTF-8, empty or not JSON.
+    """Read a JSON file, refusing what is missing, not a regular file, too large, not UTF-8, empty or not JSON.
 
     Parameters
     ----------
     path
         The file.
     max_bytes
-        Files larger than this are refused without being read.
+        Files larger than this are refused: before reading when their size says so, else as soon as the
+        reading passes it (see `read_bytes`).
 
     Returns
     -------
@@ -85,23 +178,9 @@ def read_json(path: str | os.PathLike[str], *, max_bytes: int = MAX_BYTES) -> tu
         floats so that the feature holding them can be named by the validator.
     """
     file = str(path)
-    p = Path(path)
-    try:
-        size = p.stat().st_size
-    except OSError as exc:
-        return None, [Problem(file, f"cannot be read: {exc.strerror or exc}")]
-    if p.is_dir():
-        return None, [Problem(file, "is a directory; expected a GeoJSON file")]
-    if size > max_bytes:
-        return None, [
-            Problem(
-                file, f"is {size:,} bytes, above the limit of {max_bytes:,} bytes; split the file or raise the limit"
-            )
-        ]
-    try:
-        raw = p.read_bytes()
-    except OSError as exc:
-        return None, [Problem(file, f"cannot be read: {exc.strerror or exc}")]
+    raw, problems = read_bytes(path, max_bytes=max_bytes)
+    if raw is None:
+        return None, problems
     if not raw.strip():
         return None, [Problem(file, "is empty; expected a GeoJSON FeatureCollection")]
     try:
@@ -123,6 +202,8 @@ def read_json(path: str | os.PathLike[str], *, max_bytes: int = MAX_BYTES) -> tu
         return None, [Problem(file, f"{what} at line {exc.lineno}, column {exc.colno}")]
     except RecursionError:
         return None, [Problem(file, "is not usable JSON: nested too deeply")]
+    except ValueError as exc:  # an integer of more than 4,300 digits (sys.get_int_max_str_digits)
+        return None, [Problem(file, f"is not usable JSON: {quote(str(exc).split(':')[0])}")]
 
 
 def _is_unclosed(text: str) -> bool:
@@ -165,7 +246,7 @@ def load_spaces(path: str | os.PathLike[str] | None = None, *, max_bytes: int = 
     path
         The spaces file (default: `data_path`).
     max_bytes
-        Files larger than this are refused without being read.
+        Files larger than this are refused (`read_bytes`).
 
     Returns
     -------
@@ -217,12 +298,13 @@ def load_events(
     ----------
     path
         The events file (default: ``events.geojson`` beside the spaces file). A missing default file
-        gives an empty frame; a missing named file is an error.
+        gives an empty frame (a broken or looping link there is an error, see `is_present`); a missing
+        named file is an error.
     spaces
         The loaded spaces: each event's `space_ids` must name one of them, and the event's geometry is
         the union of its spaces' representative points.
     max_bytes
-        Files larger than this are refused without being read.
+        Files larger than this are refused (`read_bytes`).
 
     Returns
     -------
@@ -237,7 +319,7 @@ def load_events(
     columns = list(schema.EVENT_COLUMNS)
     if path is None:
         path = events_path_for(data_path())
-        if not Path(path).exists():
+        if not is_present(path):
             return gpd.GeoDataFrame(pd.DataFrame(columns=columns), geometry=gpd.GeoSeries([], crs=schema.CRS))
     ids = set(spaces[schema.ID]) if spaces is not None else None
     checked = check_file(path, kind="events", space_ids=ids, max_bytes=max_bytes)

@@ -30,6 +30,7 @@ import html
 import json
 import logging
 import math
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any, Final, Literal, NamedTuple
 from urllib.parse import quote, urlsplit
@@ -151,10 +152,18 @@ def safe_url(value: object) -> str | None:
     return None
 
 
+_TEMPLATE_OPENING: Final = re.compile(r"\{(?=[{%#])")
+"""A brace that would open a Jinja tag (``{{``, ``{%``, ``{#``): one character and a look-ahead, linear."""
+
+
 def _script_json(value: object) -> str:
-    """Return `value` as JSON that is safe inside a ``<script>`` element (no ``</script>``, no ``<!--``)."""
+    """Return `value` as JSON that is safe inside a ``<script>`` element (no ``</script>``, no ``<!--``) and
+    inside a template: branca renders each element's script again as a Jinja template, so a ``{{`` from the
+    data would run as template code there; it is written ``\\u007b{`` (the same character in a JSON string;
+    compact JSON never has ``{`` before ``{``, ``%`` or ``#`` outside a string)."""
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").replace("\u2028", "\\u2028")
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").replace("\u2028", "\\u2028")
+    return _TEMPLATE_OPENING.sub(r"\\u007b", text)
 
 
 def _category(cat_id: str) -> schema.Category | None:

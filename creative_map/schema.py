@@ -16,6 +16,11 @@ __all__ = [
     "CATEGORIES",
     "EVENT_FIELDS",
     "HANOI_BBOX",
+    "MAX_ID_CHARS",
+    "MAX_LIST_ITEMS",
+    "MAX_LONG_TEXT_CHARS",
+    "MAX_OPENING_HOURS_CHARS",
+    "MAX_TEXT_CHARS",
     "NETWORK_MEMBER",
     "PLAN_ITEMS",
     "PRECISIONS",
@@ -208,6 +213,19 @@ PLAN_REFERENCE: Final = "Kế hoạch 161/KH-UBND ngày 31/5/2023 của UBND th�
 """How `sources` cites the city's plan itself (any source text containing ``161/KH-UBND`` is accepted)."""
 
 
+MAX_TEXT_CHARS: Final = 2_000
+"""The longest value of a field, in characters, unless its `Field.max_chars` says otherwise: a name, an address,
+an agency, a web address, each source (common web software keeps addresses under 2,048 characters)."""
+MAX_LONG_TEXT_CHARS: Final = 20_000
+"""The longest description or position note (the longest shipped one is about 1,600 characters)."""
+MAX_ID_CHARS: Final = 100
+"""The longest id (each of an event's `space_ids` too)."""
+MAX_OPENING_HOURS_CHARS: Final = 255
+"""The longest opening hours: OpenStreetMap's limit for any tag value."""
+MAX_LIST_ITEMS: Final = 1_000
+"""The most items a list field (`sources`, `space_ids`) holds."""
+
+
 @dataclass(frozen=True)
 class Field:
     """One property of a space or an event, as the GeoJSON file holds it."""
@@ -217,10 +235,18 @@ class Field:
     """text, slug, url, date, category, status, ..., list of url."""
     required: bool
     doc: str
+    max_chars: int = MAX_TEXT_CHARS
+    """The longest value (each item, for a list), in characters: the limits above, in one place."""
 
 
 SPACE_FIELDS: Final[tuple[Field, ...]] = (
-    Field(ID, "slug", True, "Stable identifier: lowercase ASCII letters, digits and hyphens. Never reused."),
+    Field(
+        ID,
+        "slug",
+        True,
+        "Stable identifier: lowercase ASCII letters, digits and hyphens. Never reused.",
+        MAX_ID_CHARS,
+    ),
     Field(NAME_VI, "text", True, "Name in Vietnamese, with its accents."),
     Field(NAME_EN, "text", True, "Name in English, as English sources write it."),
     Field(CATEGORY, "category", True, "One of the categories below."),
@@ -234,10 +260,22 @@ SPACE_FIELDS: Final[tuple[Field, ...]] = (
         "went into.",
     ),
     Field(STATUS, "status", True, "`active`, `planned` or `closed` (closed spaces are kept, never deleted)."),
-    Field(DESCRIPTION_VI, "text", True, "What the space is and what happens there, in Vietnamese."),
-    Field(DESCRIPTION_EN, "text", True, "The same in English."),
+    Field(
+        DESCRIPTION_VI,
+        "text",
+        True,
+        "What the space is and what happens there, in Vietnamese.",
+        MAX_LONG_TEXT_CHARS,
+    ),
+    Field(DESCRIPTION_EN, "text", True, "The same in English.", MAX_LONG_TEXT_CHARS),
     Field(WEBSITE, "url", False, "Official website, `http://` or `https://` only."),
-    Field(OPENING_HOURS, "opening_hours", False, "Opening hours in OpenStreetMap syntax, e.g. `Tu-Su 08:00-17:00`."),
+    Field(
+        OPENING_HOURS,
+        "opening_hours",
+        False,
+        "Opening hours in OpenStreetMap syntax, e.g. `Tu-Su 08:00-17:00`.",
+        MAX_OPENING_HOURS_CHARS,
+    ),
     Field(PLAN_ITEM, "plan_item", False, "Item of plan 161/KH-UBND the space falls under, e.g. `3.1.2.a`."),
     Field(LEAD_AGENCY, "text", False, "Lead agency (đơn vị chủ trì) as the plan names it, or the operator."),
     Field(
@@ -260,19 +298,25 @@ SPACE_FIELDS: Final[tuple[Field, ...]] = (
         "How far the geometry may be from the truth: `exact` (about 50 m, a source states coordinates or "
         "shows the building), `street` (on its street, about 300 m), `ward` (only the ward's centre).",
     ),
-    Field(POSITION_NOTE, "text", False, "How the position was obtained (source of the coordinates)."),
+    Field(
+        POSITION_NOTE,
+        "text",
+        False,
+        "How the position was obtained (source of the coordinates).",
+        MAX_LONG_TEXT_CHARS,
+    ),
 )
 
 EVENT_FIELDS: Final[tuple[Field, ...]] = (
-    Field(ID, "slug", True, "Stable identifier, as for spaces."),
+    Field(ID, "slug", True, "Stable identifier, as for spaces.", MAX_ID_CHARS),
     Field(NAME_VI, "text", True, "Name in Vietnamese."),
     Field(NAME_EN, "text", True, "Name in English."),
     Field(START, "date", True, "First day, `YYYY-MM-DD`."),
     Field(END, "date", True, "Last day, `YYYY-MM-DD` (not before `start`)."),
-    Field(SPACE_IDS, "list of space ids", True, "The ids of the spaces where it happens."),
+    Field(SPACE_IDS, "list of space ids", True, "The ids of the spaces where it happens.", MAX_ID_CHARS),
     Field(PLAN_ITEM, "plan_item", False, "Item of plan 161/KH-UBND, if any."),
-    Field(DESCRIPTION_VI, "text", False, "What the event is, in Vietnamese."),
-    Field(DESCRIPTION_EN, "text", False, "The same in English."),
+    Field(DESCRIPTION_VI, "text", False, "What the event is, in Vietnamese.", MAX_LONG_TEXT_CHARS),
+    Field(DESCRIPTION_EN, "text", False, "The same in English.", MAX_LONG_TEXT_CHARS),
     Field(WEBSITE, "url", False, "Official website, `http(s)` only."),
     Field(SOURCES, "list of sources", True, "One or more public addresses."),
 )

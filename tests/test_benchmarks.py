@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from benchmarks import bench_analysis, bench_app, bench_load, bench_site
+from benchmarks import bench_analysis, bench_app, bench_load, bench_site, bench_validate
 from creative_map import types
 
 from .conftest import ROOT
@@ -22,7 +22,7 @@ BENCHMARKS = ROOT / "benchmarks"
 
 
 def test_every_benchmark_has_a_smoke_test() -> None:
-    tested = {"bench_load", "bench_analysis", "bench_app", "bench_export", "bench_site"}
+    tested = {"bench_load", "bench_analysis", "bench_app", "bench_export", "bench_site", "bench_validate"}
     assert {p.stem for p in BENCHMARKS.glob("bench_*.py")} == tested
 
 
@@ -30,6 +30,14 @@ def test_bench_load() -> None:
     rows = bench_load.run([min(bench_load.SIZES)])
     assert [row["spaces"] for row in rows] == [min(bench_load.SIZES)]
     assert rows[0]["load_s"] > 0 and rows[0]["warnings_s"] >= 0 and rows[0]["peak_mb"] > 0
+
+
+def test_bench_validate() -> None:
+    rows = bench_validate.run([50])
+    assert [(row["spaces"], row["way"]) for row in rows] == [(50, way) for way in bench_validate.WAYS]
+    assert all(row["seconds"] > 0 and row["exit"] == 0 and row["lines"] > 0 for row in rows)
+    readers = bench_validate.run_readers((1_000, 10_000), budget=20_000)
+    assert len(readers) == len(bench_validate.READERS) and all(r[1_000] > 0 and r[10_000] > 0 for r in readers)
 
 
 def test_bench_analysis() -> None:

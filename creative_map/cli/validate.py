@@ -38,7 +38,7 @@ def _problems(path: Path, events: Path, *, events_named: bool, max_bytes: int) -
     if checked.errors:
         return problems, len(checked.records)
     problems += space_warnings(io.spaces_frame(checked), file=str(path))
-    if events_named or events.exists():
+    if events_named or io.is_present(events):
         ids = {r[schema.ID] for r in checked.records}
         problems += io.check_file(events, kind="events", space_ids=ids, max_bytes=max_bytes).problems
     return problems, len(checked.records)
@@ -57,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
         n_errors += errors
         n_warnings += len(problems) - errors
         if not errors:
-            extra = f" and {events}" if (args.events or events.exists()) else ""
+            extra = f" and {events}" if (args.events or io.is_present(events)) else ""
             print(terminal_text(f"{path}{extra}: valid, {n_spaces} spaces"))
     print(f"{n_errors} error(s), {n_warnings} warning(s) in {len(paths)} file(s)")
     return EXIT_DATA if n_errors else EXIT_OK
