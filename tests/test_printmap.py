@@ -554,3 +554,11 @@ def test_print_map_adds_an_inset_where_many_spaces_crowd(boundaries, write_json,
     assert overlaps_on(fig) == []
     path = export.export(selection, "png", tmp_path / "map.png", boundaries=boundaries, date=DATE)
     assert Path(path).stat().st_size > 0
+
+
+def test_the_city_map_is_the_same_bytes_each_time(shipped, boundaries, tmp_path):
+    selection = creative_map.select(shipped)
+    shuffled = creative_map.select(Dataset(shipped.spaces.iloc[::-1], shipped.events))
+    first = export.export(selection, "png", tmp_path / "a.png", boundaries=boundaries, date=DATE)
+    second = export.export(shuffled, "png", tmp_path / "b.png", boundaries=boundaries, date=DATE)
+    assert first.read_bytes() == second.read_bytes()

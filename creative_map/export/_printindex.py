@@ -10,6 +10,7 @@ that, their id) after it, so no two entries read the same.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -104,17 +105,18 @@ def numbered(spaces: gpd.GeoDataFrame, x: NDArray[np.float64], y: NDArray[np.flo
 def _distinct(names: list[str], wards: list[object], ids: list[str]) -> list[str]:
     """Return `names` with the ward (then the id) added to each name that another space also has."""
 
-    def clashes(values: list[str]) -> set[str]:
+    def clashing(values: list[str]) -> list[bool]:
         folded = [fold(v) for v in values]
-        return {f for f in folded if folded.count(f) > 1}
+        counts = Counter(folded)
+        return [counts[f] > 1 for f in folded]
 
     out = list(names)
-    same = clashes(out)
-    for i, name in enumerate(names):
-        if fold(name) in same and isinstance(wards[i], str) and wards[i]:
-            out[i] = f"{name} ({admin.short_name(str(wards[i]))})"
-    same = clashes(out)
-    return [f"{name} ({ids[i]})" if fold(name) in same else name for i, name in enumerate(out)]
+    for i, same in enumerate(clashing(out)):
+        if same and isinstance(wards[i], str) and wards[i]:
+            out[i] = f"{names[i]} ({admin.short_name(str(wards[i]))})"
+    return [
+        f"{name} ({ids[i]})" if same else name for i, (name, same) in enumerate(zip(out, clashing(out), strict=True))
+    ]
 
 
 def number_ranges(numbers: Sequence[int]) -> str:

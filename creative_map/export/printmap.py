@@ -995,8 +995,10 @@ def _fit_index(
         tallest = max(measure.line_height(pt), measure.line_height(pt, weight="bold")) + 1
         step = max(pt * INDEX_LINE / PT_PER_INCH * MM_PER_INCH, tallest * to_mm)
         rows = int((height_mm - header) / step)
-        if rows < 2:
-            continue
+        if rows < 2 or len(entries) > rows * int(
+            (width_mm + gap) // (pt * INDEX_COLUMN_EMS[0] / PT_PER_INCH * 25.4 + gap)
+        ):
+            continue  # even one line a name in the narrowest columns would not hold them
         bullet = pt * 0.62 / PT_PER_INCH * MM_PER_INCH + measure.size(" ", pt)[0] * to_mm
         number = measure.size(numbers, pt, weight="bold")[0] * to_mm
         name_mm = bullet + number + measure.size(" ", pt)[0] * to_mm * 1.5
@@ -1161,9 +1163,17 @@ def _convergence(view: View) -> float:
     return float(Proj(CRS(schema.CRS_PROJECTED)).get_factors(lon, lat).meridian_convergence)
 
 
-def _within(xy: NDArray[np.float64], view: View) -> NDArray[np.bool_]:
+def _within(xy: NDArray[np.float64], view: View, margin: float = 0.0) -> NDArray[np.bool_]:
+    """Return which points lie inside `view`, at least `margin` from its edges."""
     x, y = xy[:, 0], xy[:, 1]
-    return np.asarray((x > view[0]) & (x < view[2]) & (y > view[1]) & (y < view[3]), dtype=bool)
+    x0, y0, x1, y1 = view[0] + margin, view[1] + margin, view[2] - margin, view[3] - margin
+    return np.asarray((x > x0) & (x < x1) & (y > y0) & (y < y1), dtype=bool)
+
+
+def _marker_reach(view: View, rect: Rect, scale: float) -> float:
+    """Return, in metres at the scale of a map `rect` showing `view`, half a group marker's width: a space
+    nearer the edge than that is numbered on the map around it (its marker would be cut by the frame)."""
+    return (GROUP_PT * scale / 2 + EDGE_PT * scale) / PT_PER_INCH * MM_PER_INCH * (view[2] - view[0]) / rect[2]
 
 
 @dataclass(frozen=True)
@@ -1206,9 +1216,12 @@ def _side(
             if entries
             else None
         )
-        side = _Side(legend, size, plan, legend_here)
-        options.append(side)
         legend.remove()
+        if plan is None and entries:  # not numbered: no group markers to explain
+            legend = _legend(fig, spaces, lang=lang, scale=scale, groups=False, ncol=ncol)
+            size = _legend_size_mm(legend, measure)
+            legend.remove()
+        options.append(_Side(legend, size, plan, legend_here))
     best = min(options, key=lambda o: (-(o.plan.pt if o.plan else 0.0), o.width_mm))
     fig.legends.append(best.legend)
     return best
@@ -1259,7 +1272,7 @@ def _compose(
         scale=scale,
     )
     if entries and side.plan is None:
-        logger.warning("print map: %d spaces are too many to number on one %s page", len(entries), page)
+        logger.warning("print map: %d spaces are too many to number on one page", len(entries))
     map_w = page.width - 2 * m - side.width_mm - (gap if side.width_mm else 0.0)
     body: Rect = (m, bottom, map_w, page.height - m - bottom - TITLE_MM * scale)
     _title(fig, page, measure, width_mm=map_w, count=len(spaces), subtitle=subtitle, lang=lang)
@@ -1310,13 +1323,13 @@ def _compose(
         main = (body[0], top - city_h, city_w, city_h)
         inset1: Rect = (body[0], body[1], map_w, body[3] - city_h - title_h)
         view1 = _inset_view(xy, core1, inset1[2] / inset1[3])
-        in1 = _within(xy, view1)
+        in1 = _within(xy, view1, _marker_reach(view1, inset1, scale))
         in2 = np.zeros(len(xy), dtype=bool)
         view2 = None
         if core2 is not None:
             inset2: Rect = (main[0] + city_w + gap, top - city_h, map_w - city_w - gap, city_h - title_h)
             view2 = _inset_view(xy[in1], core2, inset2[2] / inset2[3])
-            in2 = in1 & _within(xy, view2)
+            in2 = in1 & _within(xy, view2, _marker_reach(view2, inset2, scale))
             _panel(fig, page, inset2, view2, drawn, base, measure, gid="inset-core", show=in2)
             title(inset2, "inset_core")
         else:
@@ -1330,9 +1343,11 @@ def _compose(
         _draw_index(fig, page, side.plan, side_x, index_top, measure, lang=lang)
     elif entries:
         note_y = legend_at[1] - side.legend_mm[1] - gap
+        room = (page.width - m - legend_at[0]) / MM_PER_INCH * fig.dpi
+        lines = _wrap_px(_t("too_many", lang, count=str(len(entries))), room, measure.approx_width(LEGEND_PT * scale))
         fig.text(
             *page.at(legend_at[0], note_y),
-            textwrap.fill(_t("too_many", lang, count=str(len(entries))), 48),
+            "\n".join(lines),
             fontsize=LEGEND_PT * scale,
             va="top",
             gid="too-many",
