@@ -1,15 +1,18 @@
 """Where the print map's markers and labels go: boxes in display space, markers grouped, labels placed.
 
-Pure geometry in display pixels (numpy), no matplotlib: `creative_map.export.printmap` measures the texts and
-transforms the points, this module decides. A box is ``(x0, y0, x1, y1)``; a set of boxes an ``(n, 4)`` array.
+Pure geometry in display pixels (numpy, shapely), no matplotlib: `creative_map.export.printmap` measures the
+texts and transforms the points, this module decides. A box is ``(x0, y0, x1, y1)``.
 
-- `group_markers`: spaces whose dots would touch share one marker (their numbers beside it); the marker of a
-  group sits at the mean of its members.
-- `place_labels`: each marker's label goes in the first free place of a ring of candidates around it (right,
-  left, above, below, the corners), most crowded markers first; a label that finds no free place is reported,
-  and the caller merges its marker with the nearest one and tries again (`merge_nearest`), so every number
-  ends on the map, never on a dot, a label, an obstacle or the frame.
-- `first_free`: the first of some candidate boxes that is free (unit names, scale bar, north arrow).
+- `group_markers`: spaces whose dots would touch share one marker (all their numbers beside it); a group's
+  marker sits at the mean of its members.
+- `place_labels`: each marker's label goes in one of its `candidates` (touching the marker on its right, left,
+  above, below or a corner; a little further out; or, dearest, standing off with a leader line), clear of
+  every marker, label, leader and obstacle, inside the frame. The marker with the fewest free places left
+  chooses first, and takes the place that leaves the most room to the others. A marker left without a place
+  is reported; the caller then joins the two closest markers near it (`merge_nearest`) and places again, so
+  every number ends on the map.
+- `Obstacles` and `first_free`: what is already drawn, and the first free of some boxes (unit names, scale
+  bar, north arrow).
 """
 
 from __future__ import annotations

@@ -4,20 +4,18 @@ What a city hands out at a forum: every space numbered on the map, an index of t
 the page's particulars (title, filter, legend with counts, scale bar, north arrow, date, source, licence, CRS and
 what the unit boundaries are).
 
-- The base is drawn from the unit boundaries themselves (2025 wards, pre-2025 districts outlined, Hanoi's edge),
-  so the page needs no basemap and no network; land outside Hanoi is neutral grey, never water. The map is drawn
-  in UTM zone 48N (EPSG:32648), where the scale bar is true; the north arrow is turned by the grid's
-  convergence at the map's centre.
-- Numbers: see `creative_map.export._printindex` (by district, then by place). Spaces whose dots would touch
-  share one marker (a pie of their categories) with all their numbers beside it; where even that leaves no room
-  for a number, the nearest markers are merged, never drawn on each other, never fanned out.
-- Every label (numbers, unit names, the scale bar, the north arrow) is placed in display space against what is
-  already there (`creative_map.export._placement`): none overlaps a dot, another label or the map's frame.
-  Unit names that do not fit are left out.
-- When many spaces crowd in a small part of a large map, an inset shows that part closer (its frame drawn on
-  the main map) and numbers them there.
-- The index is poured into columns (names wrapped, never cut), its type made smaller only as far as it must;
-  a selection too large to number on one page is drawn without numbers, and the page says so.
+- The maps (`creative_map.export._printpanel`) are drawn from the unit boundaries themselves, no tiles, no
+  network; land outside Hanoi is neutral grey, never water; UTM zone 48N, where the scale bar is true.
+- Numbers (`creative_map.export._printindex`): by district, then by place, the same in both languages and on
+  both papers. Spaces whose dots would touch share one marker (a pie of their categories) with all their
+  numbers beside it, never fanned out.
+- Every label is placed against what is already drawn (`creative_map.export._placement`): none overlaps a dot,
+  another label or the frame; unit names that do not fit are left out.
+- Where many spaces crowd in a small part of the city, an inset shows that part closer, and where they crowd
+  again inside it, a second inset shows its heart (their frames drawn on the map around them).
+- The index is poured into columns beside the maps (names wrapped, never cut), its type made smaller only as
+  far as it must (`INDEX_PT`); a selection too large to number on one page is drawn without numbers, and the
+  page says so.
 
 Drawn with matplotlib's object API (no pyplot state), so it is safe in a server and gives the same bytes for
 the same input (PDF creation date left out; the date shown is the one passed in). Every text on the page is in
@@ -43,40 +41,42 @@ from typing import Any, Final, Literal
 import geopandas as gpd
 import matplotlib
 import numpy as np
-import shapely
-from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
-from matplotlib.collections import LineCollection, PathCollection
-from matplotlib.colors import to_rgba
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.font_manager import FontProperties, findfont, get_font
-from matplotlib.ft2font import LoadFlags
 from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
-from matplotlib.patches import Patch, Rectangle
-from matplotlib.path import Path as MplPath
-from matplotlib.patheffects import withStroke
-from matplotlib.transforms import IdentityTransform
+from matplotlib.patches import Patch
 from numpy.typing import NDArray
-from pyproj import CRS, Proj
-from shapely.geometry import box
-from shapely.ops import polylabel
 
 from creative_map import admin, schema
 from creative_map.boundaries import is_shipped
 from creative_map.dataset import Selection
 from creative_map.export._common import LICENCE, ExportOptions, source_citation
-from creative_map.export._placement import (
-    Box,
-    Obstacles,
-    first_free,
-    group_markers,
-    inside,
-    merge_nearest,
-    place_labels,
+from creative_map.export._printindex import Block, Entry, blocks, flow, numbered, wrap
+from creative_map.export._printpanel import (
+    CITY_EDGE,
+    CITY_FILL,
+    DISTRICT_EDGE,
+    DOT_PT,
+    EDGE_PT,
+    FONT,
+    GROUP_EDGE,
+    GROUP_PT,
+    MM_PER_INCH,
+    OUTSIDE,
+    PT_PER_INCH,
+    Measure,
+    Rect,
+    Sheet,
+    Spaces,
+    Style,
+    View,
+    anchors,
+    base_layers,
+    draw_dots,
+    draw_panel,
+    within,
 )
-from creative_map.export._printindex import Block, Entry, blocks, flow, number_ranges, numbered
-from creative_map.export._printindex import wrap as _wrap_px
 from creative_map.i18n import describe_filter, t
 from creative_map.types import LEVELS, PAGES, Lang, Level, Page
 
@@ -84,30 +84,13 @@ __all__ = ["PAGE_SIZES_MM", "draw_print_map", "render_print_map", "write_pdf", "
 
 logger = logging.getLogger(__name__)
 
-FONT: Final = "DejaVu Sans"
-"""The one font of the page (matplotlib's own, with every Vietnamese letter)."""
-MM_PER_INCH: Final = 25.4
-PT_PER_INCH: Final = 72.0
 PAGE_SIZES_MM: Final[dict[Page, tuple[float, float]]] = {"A4": (297.0, 210.0), "A3": (420.0, 297.0)}
 """Landscape paper sizes in millimetres (width, height)."""
 PNG_DPI: Final = 200
 MIN_SPAN_M: Final = 3000.0
 """The map shows at least this many metres across, so one space is not drawn alone on a blank page."""
 
-# Colours.
-OUTSIDE: Final = "#e3e3e3"
-"""Land outside Hanoi: neutral grey (never a water blue)."""
-CITY_FILL: Final = "#f6f1e6"
-WARD_EDGE: Final = "#ffffff"
-DISTRICT_EDGE: Final = "#8c8c8c"
-CITY_EDGE: Final = "#4a4a4a"
-FRAME: Final = "#777777"
-UNIT_TEXT: Final = "#6b6b6b"
-NUMBER_TEXT: Final = "#111111"
-GROUP_EDGE: Final = "#333333"
-LEADER: Final = "#555555"
-
-# Sizes on A4, in points (A3 multiplies every one by its scale, 1.414).
+# Sizes on A4, in millimetres and points (A3 multiplies each by its scale, the square root of 1.414: 1.19).
 MARGIN_MM: Final = 7.0
 TITLE_MM: Final = 17.0
 FOOTER_MM: Final = 11.0
@@ -126,21 +109,6 @@ INDEX_COLUMN_EMS: Final = (16.0, 18.0, 20.0, 22.0, 24.0, 27.0, 30.0, 34.0)
 INDEX_GAP_MM: Final = 2.5
 INDEX_MAX_WIDTH: Final = 0.6
 """The index takes at most this fraction of the page's width (the map the rest)."""
-NUMBER_PT: Final = 5.5
-UNIT_PT: Final[dict[Level, float]] = {"district": 6.5, "ward_2025": 5.5}
-DOT_PT: Final = 5.0
-GROUP_PT: Final = 7.0
-EDGE_PT: Final = 0.6
-SMALL_DOT_PT: Final = 2.4
-"""Dots on the main map inside the inset's frame (numbered in the inset)."""
-LABEL_GAP_PT: Final = 0.6
-"""Between a number and its marker."""
-CLEAR_PT: Final = 0.5
-"""Free space kept around every label."""
-FRAME_CLEAR_PT: Final = 2.0
-"""Free space kept between a label and the map's frame."""
-WARD_LABEL_MAX: Final = 40
-"""A map names its 2025 wards when at most this many are in view, else its districts."""
 CORE_RADIUS_M: Final = 5000.0
 """The inset holds the spaces within this distance of their median point (when they crowd there)."""
 CITY_HEIGHT: Final = 0.45
@@ -152,104 +120,7 @@ def _t(key: str, lang: Lang, **values: str) -> str:
     return t(f"print_{key}", lang, **values)
 
 
-# --- measuring ----------------------------------------------------------------------------------------------
-
-
-class _Measure:
-    """Text sizes in display pixels at one resolution (cached): what the layout and the placement decide with.
-
-    `size` is exact (matplotlib's own layout, as the drawn text's window extent), for every label placed on a
-    map; `approx_width` sums the font's advances (a hundred times faster, within 4 % of exact, so taken 5 %
-    wider), for wrapping the index's hundreds of names.
-    """
-
-    APPROX_MARGIN: Final = 1.05
-
-    def __init__(self, dpi: float) -> None:
-        self.dpi = dpi
-        self.renderer = RendererAgg(16, 16, dpi)  # type: ignore[no-untyped-call]
-        self._cache: dict[tuple[str, float, str, str], tuple[float, float]] = {}
-        self._approx: dict[tuple[float, str], Callable[[str], float]] = {}
-
-    def px(self, pt: float) -> float:
-        """Return `pt` points in pixels."""
-        return pt * self.dpi / PT_PER_INCH
-
-    def size(
-        self, text: str, pt: float, *, weight: str = "normal", style: Literal["normal", "italic"] = "normal"
-    ) -> tuple[float, float]:
-        """Return the (width, height) in pixels of a one-line text as matplotlib lays it out (its window
-        extent: the line's full height, whatever its letters)."""
-        key = (text, pt, weight, style)
-        if key not in self._cache:
-            props = FontProperties(family=FONT, size=pt, weight=weight, style=style)
-            width, _, _ = self.renderer.get_text_width_height_descent(text, props, ismath=False)  # type: ignore[no-untyped-call]
-            _, height, _ = self.renderer.get_text_width_height_descent(  # type: ignore[no-untyped-call]
-                "lp", props, ismath=False
-            )
-            self._cache[key] = (float(width), float(height))
-        return self._cache[key]
-
-    def line_height(self, pt: float, *, weight: str = "normal") -> float:
-        """Return the height in pixels of the tallest line of Vietnamese (capitals with stacked marks) at `pt`."""
-        props = FontProperties(family=FONT, size=pt, weight=weight)
-        _, height, _ = self.renderer.get_text_width_height_descent(  # type: ignore[no-untyped-call]
-            "ỨẪỒg|", props, ismath=False
-        )
-        return float(height)
-
-    def approx_width(self, pt: float, *, weight: str = "normal") -> Callable[[str], float]:
-        """Return a function giving a text's width in pixels at `pt` points, from its letters' advances."""
-        key = (pt, weight)
-        if key not in self._approx:
-            advances: dict[str, float] = {}
-            widths: dict[str, float] = {}
-            font = get_font(findfont(FontProperties(family=FONT, size=pt, weight=weight)))
-
-            def width(text: str) -> float:
-                if text not in widths:
-                    total = 0.0
-                    for char in text:
-                        if char not in advances:
-                            font.set_size(pt, self.dpi)
-                            glyph = font.load_char(ord(char), flags=LoadFlags.NO_HINTING)
-                            advances[char] = glyph.linearHoriAdvance / 65536
-                        total += advances[char]
-                    widths[text] = total * self.APPROX_MARGIN
-                return widths[text]
-
-            self._approx[key] = width
-        return self._approx[key]
-
-
-# --- page geometry ------------------------------------------------------------------------------------------
-
-Rect = tuple[float, float, float, float]
-"""(left, bottom, width, height) in millimetres from the page's lower left corner."""
-View = tuple[float, float, float, float]
-"""(x0, y0, x1, y1) in UTM 48N metres."""
-
-
-@dataclass(frozen=True)
-class _Page:
-    width: float
-    height: float
-    scale: float
-
-    def fraction(self, rect: Rect) -> tuple[float, float, float, float]:
-        """Return `rect` in figure fractions."""
-        return (rect[0] / self.width, rect[1] / self.height, rect[2] / self.width, rect[3] / self.height)
-
-    def at(self, x_mm: float, y_mm: float) -> tuple[float, float]:
-        """Return a point in figure fractions."""
-        return x_mm / self.width, y_mm / self.height
-
-
-def _nice_length(span_m: float) -> float:
-    """Return a round length (1, 2 or 5 times a power of ten, metres) near a fifth of `span_m`."""
-    target = span_m / 5
-    power = 10.0 ** math.floor(math.log10(target))
-    return float(max(m * power for m in (1, 2, 5) if m * power <= target))
+# --- the maps' extents ---------------------------------------------------------------------------------------
 
 
 def _bounds(spaces_proj: gpd.GeoSeries, base_proj: gpd.GeoSeries) -> View:
@@ -322,560 +193,6 @@ def _inset_view(xy: NDArray[np.float64], core: View, aspect: float) -> View:
     return view
 
 
-# --- the base -----------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Base:
-    """The unit layers in UTM 48N and Hanoi's outline (the union of the wards, without its slivers)."""
-
-    wards: gpd.GeoDataFrame
-    districts: gpd.GeoDataFrame
-    city: gpd.GeoSeries
-
-
-def _base(boundaries: Mapping[Level, gpd.GeoDataFrame]) -> _Base:
-    wards = boundaries["ward_2025"].to_crs(schema.CRS_PROJECTED)
-    districts = boundaries["district"].to_crs(schema.CRS_PROJECTED)
-    union = shapely.union_all(shapely.make_valid(wards.geometry.values))
-    parts = [p for p in getattr(union, "geoms", [union]) if p.geom_type == "Polygon" and p.area > 1e5]
-    city = gpd.GeoSeries([shapely.Polygon(p.exterior) for p in parts], crs=schema.CRS_PROJECTED)
-    return _Base(wards, districts, city)
-
-
-def _draw_base(ax: Axes, base: _Base, view: View, *, scale: float) -> None:
-    """Draw Hanoi filled, the 2025 wards' edges, the districts' edges and Hanoi's outline (outside: grey)."""
-    frame = box(*view)
-    base.city.plot(ax=ax, facecolor=CITY_FILL, edgecolor="none", zorder=1)
-    wards = base.wards.loc[base.wards.intersects(frame)]
-    districts = base.districts.loc[base.districts.intersects(frame)]
-    wards.boundary.plot(ax=ax, color=WARD_EDGE, linewidth=0.7 * scale, zorder=2)
-    districts.boundary.plot(ax=ax, color=DISTRICT_EDGE, linewidth=0.9 * scale, zorder=2)
-    base.city.boundary.plot(ax=ax, color=CITY_EDGE, linewidth=1.0 * scale, zorder=3)
-
-
-def _unit_level(base: _Base, view: View) -> Level:
-    """Return which units a map names: its 2025 wards when few enough are in view, else its districts."""
-    return "ward_2025" if int(base.wards.intersects(box(*view)).sum()) <= WARD_LABEL_MAX else "district"
-
-
-def _draw_unit_labels(
-    ax: Axes, units: gpd.GeoDataFrame, view: View, obstacles: Obstacles, measure: _Measure, *, pt: float
-) -> int:
-    """Name the units in view where a name fits: inside its unit and the frame, on no dot and no label.
-
-    The largest units choose first; a name that fits nowhere is left out. Returns how many were drawn.
-    """
-    frame = _frame_px(ax)
-    clear = measure.px(CLEAR_PT)
-    to_px = ax.transData.transform
-    to_data = ax.transData.inverted().transform
-    window = box(*view)
-    shown = []
-    for name, geom in zip(units["name"], units.geometry, strict=True):
-        visible = geom.intersection(window)
-        if visible.is_empty or visible.area < window.area * 0.003:
-            continue
-        shown.append((-visible.area, str(name), visible))
-    drawn = 0
-    for _, name, visible in sorted(shown):
-        text = admin.short_name(name)
-        width, height = measure.size(text, pt, style="italic")
-        part = max(getattr(visible, "geoms", [visible]), key=lambda g: g.area)
-        if part.geom_type != "Polygon":
-            continue
-        centres = [polylabel(part, tolerance=max(1.0, math.sqrt(part.area) / 50)), part.representative_point()]
-        candidates = []
-        for point in centres:
-            cx, cy = to_px((point.x, point.y))
-            for dx, dy in ((0, 0), (0, height), (0, -height), (width / 3, 0), (-width / 3, 0)):
-                x, y = cx + dx, cy + dy
-                candidates.append((x - width / 2, y - height / 2, x + width / 2, y + height / 2))
-        for box_px in candidates:
-            if not (inside(box_px, frame, measure.px(FRAME_CLEAR_PT)) and obstacles.free(box_px, clear)):
-                continue
-            probes = to_data([(box_px[0], (box_px[1] + box_px[3]) / 2), (box_px[2], (box_px[1] + box_px[3]) / 2)])
-            if not shapely.contains_xy(part, probes[:, 0], probes[:, 1]).all():
-                continue
-            x, y = to_data(((box_px[0] + box_px[2]) / 2, (box_px[1] + box_px[3]) / 2))
-            ax.text(
-                x,
-                y,
-                text,
-                fontsize=pt,
-                style="italic",
-                color=UNIT_TEXT,
-                ha="center",
-                va="center",
-                zorder=7,
-                gid="unit-label",
-            )
-            obstacles.add(box_px)
-            drawn += 1
-            break
-    return drawn
-
-
-# --- the spaces ---------------------------------------------------------------------------------------------
-
-
-def _anchors(spaces: gpd.GeoDataFrame) -> NDArray[np.float64]:
-    """Return where each space's marker goes, in UTM 48N: its representative point (`schema.REP_LON`,
-    `schema.REP_LAT`, computed once at load; the point itself for a venue), as an ``(n, 2)`` array."""
-    points = gpd.GeoSeries(
-        gpd.points_from_xy(spaces[schema.REP_LON], spaces[schema.REP_LAT]), index=spaces.index, crs=schema.CRS
-    ).to_crs(schema.CRS_PROJECTED)
-    return np.column_stack([points.x.to_numpy(float), points.y.to_numpy(float)]).reshape(-1, 2)
-
-
-def _colour(category: str) -> str:
-    c = schema.CATEGORIES.get(category)
-    return c.colour if c is not None else "#333333"
-
-
-def _rgba(colour: str, alpha: float) -> tuple[float, float, float, float]:
-    r, g, b, _ = to_rgba(colour)
-    return (r, g, b, alpha)
-
-
-def _draw_shapes(ax: Axes, spaces_proj: gpd.GeoDataFrame, *, scale: float) -> None:
-    """Draw the spaces that are areas (filled) or lines (thick) in their category's colour, dashed if planned."""
-    geoms = list(spaces_proj.geometry)
-    colours = [_colour(k) for k in spaces_proj[schema.CATEGORY]]
-    alphas = [1.0 if p == "exact" else 0.6 for p in spaces_proj[schema.POSITION_PRECISION]]
-    styles = ["--" if s == "planned" else "-" for s in spaces_proj[schema.STATUS]]
-    for kinds, zorder in ((("Polygon", "MultiPolygon"), 4), (("LineString", "MultiLineString"), 5)):
-        for style in ("-", "--"):
-            idx = [i for i, g in enumerate(geoms) if g.geom_type in kinds and styles[i] == style]
-            if not idx:
-                continue
-            shapes = gpd.GeoSeries([geoms[i] for i in idx])
-            if zorder == 4:
-                shapes.plot(
-                    ax=ax,
-                    facecolor=[_rgba(colours[i], 0.3 * alphas[i]) for i in idx],
-                    edgecolor=[colours[i] for i in idx],
-                    linewidth=1.0 * scale,
-                    linestyle=style,
-                    zorder=zorder,
-                )
-            else:
-                shapes.plot(
-                    ax=ax,
-                    color=[_rgba(colours[i], 0.8 * alphas[i]) for i in idx],
-                    linewidth=2.5 * scale,
-                    linestyle=style,
-                    zorder=zorder,
-                )
-
-
-@dataclass(frozen=True)
-class _Style:
-    """How one space's dot is drawn: its category's colour, hollow when closed, dashed when planned, faded when
-    its position is approximate."""
-
-    colour: str
-    closed: bool
-    planned: bool
-    faded: bool
-
-    @classmethod
-    def of(cls, category: str, status: str, precision: str) -> _Style:
-        return cls(_colour(category), status == "closed", status == "planned", precision != "exact")
-
-
-def _dots(
-    ax: Axes, xy: Sequence[tuple[float, float]], styles: Sequence[_Style], *, size_pt: float, scale: float
-) -> None:
-    """Draw one dot per point (data coordinates) in its style; one collection for all."""
-    if not len(xy):
-        return
-    alpha = [0.6 if s.faded else 1.0 for s in styles]
-    ax.scatter(
-        [p[0] for p in xy],
-        [p[1] for p in xy],
-        s=size_pt**2,
-        marker="o",
-        facecolors=[_rgba("white" if s.closed else s.colour, a) for s, a in zip(styles, alpha, strict=True)],
-        edgecolors=[_rgba(s.colour if s.closed else "white", a) for s, a in zip(styles, alpha, strict=True)],
-        linewidths=[(1.1 if s.closed else EDGE_PT) * scale for s in styles],
-        linestyles=["--" if s.planned else "-" for s in styles],
-        zorder=8,
-        gid="dots",
-    )
-
-
-def _wedge(start: float, end: float) -> MplPath:
-    """Return a pie slice of a circle of diameter 1 (scatter's unit), angles in degrees."""
-    wedge = MplPath.wedge(start, end)
-    return MplPath(np.asarray(wedge.vertices, dtype=float) * 0.5, wedge.codes)
-
-
-def _pies(
-    ax: Axes, groups: Sequence[tuple[tuple[float, float], list[_Style]]], *, size_pt: float, scale: float
-) -> None:
-    """Draw each group of spaces at one place as a pie of their categories, ringed in dark grey."""
-    paths, offsets, colours = [], [], []
-    for xy, styles in groups:
-        k = len(styles)
-        for j, style in enumerate(styles):
-            paths.append(_wedge(90 - 360 * (j + 1) / k, 90 - 360 * j / k))
-            offsets.append(xy)
-            colours.append(style.colour)
-    if not paths:
-        return
-    pies = PathCollection(
-        paths,
-        sizes=[size_pt**2] * len(paths),
-        offsets=offsets,
-        offset_transform=ax.transData,
-        facecolors=colours,
-        edgecolors="none",
-        zorder=8,
-        gid="dots",
-    )
-    pies.set_transform(IdentityTransform())
-    ax.add_collection(pies, autolim=False)
-    ax.scatter(
-        [xy[0] for xy, _ in groups],
-        [xy[1] for xy, _ in groups],
-        s=size_pt**2,
-        marker="o",
-        facecolors="none",
-        edgecolors=GROUP_EDGE,
-        linewidths=0.8 * scale,
-        zorder=8,
-        gid="dots",
-    )
-
-
-def _frame_px(ax: Axes) -> Box:
-    extent = ax.get_window_extent()
-    return (float(extent.x0), float(extent.y0), float(extent.x1), float(extent.y1))
-
-
-def _draw_numbered(
-    ax: Axes,
-    xy: NDArray[np.float64],
-    entries: Sequence[Entry],
-    obstacles: Obstacles,
-    measure: _Measure,
-    *,
-    scale: float,
-) -> None:
-    """Draw the spaces at `xy` (UTM 48N) as markers with their numbers beside, every number clear of the rest.
-
-    Spaces whose dots would touch share a marker; a marker whose number finds no free place is merged with its
-    nearest neighbour and the numbers are placed again, until every number has its place.
-    """
-    if not len(xy):
-        return
-    to_px = ax.transData.transform
-    points = np.asarray(to_px(xy), dtype=float).reshape(-1, 2)
-    edge = measure.px(EDGE_PT * scale) / 2
-    single, group = measure.px(DOT_PT * scale) / 2 + edge, measure.px(GROUP_PT * scale) / 2 + edge
-
-    def radius(k: int) -> float:
-        return single if k == 1 else group
-
-    pt = NUMBER_PT * scale
-    frame = _frame_px(ax)
-    clear, gap = measure.px(CLEAR_PT), measure.px(LABEL_GAP_PT)
-    fixed = Obstacles(obstacles.array.tolist())
-    frame_clear = measure.px(FRAME_CLEAR_PT)
-
-    def allowed(marker: Box) -> bool:
-        return inside(marker, frame, frame_clear) and fixed.free(marker, clear)
-
-    groups: list[list[int]] | None = None
-    for _ in range(len(points)):
-        markers = group_markers(points, radius, gap=clear, groups=groups)
-        texts = [number_ranges([entries[i].number for i in m.members]) for m in markers]
-        sizes = [measure.size(text, pt, weight="bold") for text in texts]
-        placed, lost = place_labels(markers, sizes, obstacles, frame, gap=gap, margin=clear, frame_margin=frame_clear)
-        if not lost:
-            break
-        groups = merge_nearest(markers, lost, points, radius, allowed, reach=4 * (max(h for _, h in sizes) + group))
-        if groups is None:
-            break
-    for i in lost:
-        logger.warning("print map: no room for the number(s) %s", texts[i])
-    to_data = ax.transData.inverted().transform
-    singles: list[tuple[tuple[float, float], _Style]] = []
-    pies: list[tuple[tuple[float, float], list[_Style]]] = []
-    leaders = []
-    for marker, text, label in zip(markers, texts, placed, strict=True):
-        x, y = (float(v) for v in to_data((marker.x, marker.y)))
-        styles = [_Style.of(entries[i].category, entries[i].status, entries[i].precision) for i in marker.members]
-        if len(styles) == 1:
-            singles.append(((x, y), styles[0]))
-        else:
-            pies.append(((x, y), styles))
-        obstacles.add(marker.box)
-        if label is None:
-            continue
-        obstacles.add(label.box)
-        if label.leader is not None:
-            leaders.append(to_data([label.leader[:2], label.leader[2:]]))
-        cx, cy = (label.box[0] + label.box[2]) / 2, (label.box[1] + label.box[3]) / 2
-        ax.annotate(
-            text,
-            (x, y),
-            xytext=((cx - marker.x) * PT_PER_INCH / ax.figure.dpi, (cy - marker.y) * PT_PER_INCH / ax.figure.dpi),
-            textcoords="offset points",
-            ha="center",
-            va="center",
-            fontsize=pt,
-            fontweight="bold",
-            color=NUMBER_TEXT,
-            zorder=9,
-            annotation_clip=False,
-            path_effects=[withStroke(linewidth=1.5 * scale, foreground="white")],
-            gid="number:" + ",".join(entries[i].id for i in marker.members),
-        )
-    if leaders:
-        ax.add_collection(
-            LineCollection(leaders, colors=LEADER, linewidths=0.5 * scale, zorder=7, gid="leaders"), autolim=False
-        )
-    _dots(ax, [p for p, _ in singles], [s for _, s in singles], size_pt=DOT_PT * scale, scale=scale)
-    _pies(ax, pies, size_pt=GROUP_PT * scale, scale=scale)
-
-
-def _draw_unnumbered(
-    ax: Axes,
-    xy: NDArray[np.float64],
-    styles: Sequence[_Style],
-    obstacles: Obstacles,
-    measure: _Measure,
-    *,
-    scale: float,
-) -> None:
-    """Draw the spaces as dots without numbers (too many to number): each at its place, none moved."""
-    _dots(ax, [tuple(p) for p in xy.tolist()], styles, size_pt=DOT_PT * scale, scale=scale)
-    r = measure.px(DOT_PT * scale) / 2 + measure.px(EDGE_PT * scale) / 2
-    obstacles.extend([(x - r, y - r, x + r, y + r) for x, y in np.asarray(ax.transData.transform(xy)).reshape(-1, 2)])
-
-
-# --- scale bar and north arrow ------------------------------------------------------------------------------
-
-
-def _edge_candidates(frame: Box, width: float, height: float, pad: float, *, top: bool, right: bool) -> list[Box]:
-    """Return boxes of `width` x `height` along the frame's edges, `pad` inside it: first the preferred corner
-    (top or bottom, right or left), then the opposite corner on that edge, then inwards, then the other edge."""
-    x0, y0, x1, y1 = frame[0] + pad, frame[1] + pad, frame[2] - pad, frame[3] - pad
-    steps = 8
-    xs = [x0 + (x1 - x0 - width) * k / steps for k in range(steps + 1)]
-    if right:
-        xs = xs[::-1]
-    order: list[int] = []
-    lo, hi = 0, steps
-    while lo <= hi:
-        order += [lo] if lo == hi else [lo, hi]
-        lo, hi = lo + 1, hi - 1
-    rows = (y1 - height, y0) if top else (y0, y1 - height)
-    return [(xs[k], y, xs[k] + width, y + height) for y in rows for k in order]
-
-
-def _least_crowded(candidates: Sequence[Box], obstacles: Obstacles, frame: Box, margin: float) -> Box:
-    choice = first_free(candidates, obstacles, frame, margin=margin)
-    if choice is not None:
-        return candidates[choice]
-    logger.warning("print map: no free corner for the scale bar or the north arrow")
-    return min(candidates, key=lambda b: obstacles.count(b, margin))
-
-
-def _draw_scale_bar(ax: Axes, view: View, obstacles: Obstacles, measure: _Measure, *, scale: float) -> None:
-    """Draw a two-tone scale bar where it covers nothing (true in UTM 48N, within 0.1 % near Hanoi)."""
-    x0, _, x1, _ = view
-    length = _nice_length(x1 - x0)
-    unit, value = ("km", length / 1000) if length >= 1000 else ("m", length)
-    end_text = f"{value:g} {unit}"
-    pt = 5.5 * scale
-    (text_w, text_h), (zero_w, _) = measure.size(end_text, pt), measure.size("0", pt)
-    frame = _frame_px(ax)
-    px_per_m = (frame[2] - frame[0]) / (x1 - x0)
-    bar_w, bar_h = length * px_per_m, measure.px(2.0 * scale)
-    width = zero_w / 2 + bar_w + text_w / 2
-    height = text_h + measure.px(0.8 * scale) + bar_h
-    pad = measure.px(FRAME_CLEAR_PT) + measure.px(3 * scale)
-    chosen = _least_crowded(
-        _edge_candidates(frame, width, height, pad, top=False, right=False), obstacles, frame, measure.px(CLEAR_PT)
-    )
-    obstacles.add(chosen)
-    to_data = ax.transData.inverted().transform
-    left, bottom = (float(v) for v in to_data((chosen[0] + zero_w / 2, chosen[1])))
-    _, top = (float(v) for v in to_data((chosen[0], chosen[1] + bar_h)))
-    half = length / 2
-    for k, colour in enumerate(("#222222", "#ffffff")):
-        ax.add_patch(
-            Rectangle(
-                (left + k * half, bottom),
-                half,
-                top - bottom,
-                facecolor=colour,
-                edgecolor="#222222",
-                linewidth=0.6 * scale,
-                zorder=8,
-                gid="scale-bar",
-            )
-        )
-    text_y = float(to_data((0, chosen[3] - text_h / 2))[1])
-    for x, text in ((left, "0"), (left + length, end_text)):
-        ax.text(x, text_y, text, fontsize=pt, ha="center", va="center", zorder=8, gid="scale-bar-text")
-
-
-def _draw_north_arrow(
-    ax: Axes, view: View, convergence_deg: float, lang: Lang, obstacles: Obstacles, measure: _Measure, *, scale: float
-) -> None:
-    """Draw an arrow to true north (grid north turned by the convergence) where it covers nothing."""
-    pt = 9 * scale
-    letter = _t("north", lang)
-    text_w, text_h = measure.size(letter, pt, weight="bold")
-    length = measure.px(18 * scale)
-    width = max(text_w, measure.px(8 * scale))
-    height = length + text_h
-    frame = _frame_px(ax)
-    pad = measure.px(FRAME_CLEAR_PT) + measure.px(3 * scale)
-    chosen = _least_crowded(
-        _edge_candidates(frame, width, height, pad, top=True, right=True), obstacles, frame, measure.px(CLEAR_PT)
-    )
-    obstacles.add(chosen)
-    to_data = ax.transData.inverted().transform
-    cx = (chosen[0] + chosen[2]) / 2
-    tail = to_data((cx, chosen[1]))
-    angle = math.radians(convergence_deg)
-    tip_px = (cx - length * 0.9 * math.sin(angle), chosen[1] + length * 0.9 * math.cos(angle))
-    tip = to_data(tip_px)
-    ax.annotate(
-        "",
-        xy=(float(tip[0]), float(tip[1])),
-        xytext=(float(tail[0]), float(tail[1])),
-        zorder=8,
-        arrowprops={
-            "arrowstyle": "-|>,head_width=0.35,head_length=0.7",
-            "color": "#222222",
-            "linewidth": 1.2 * scale,
-            "shrinkA": 0,
-            "shrinkB": 0,
-        },
-        gid="north-arrow",
-    )
-    x, y = to_data((cx, chosen[3] - text_h / 2))
-    ax.text(float(x), float(y), letter, fontsize=pt, fontweight="bold", ha="center", va="center", zorder=8, gid="north")
-
-
-# --- the map panels -----------------------------------------------------------------------------------------
-
-
-def _map_axes(fig: Figure, page: _Page, rect: Rect, view: View, *, gid: str) -> Axes:
-    """Return axes at `rect` showing `view` (same scale on both axes), grey outside Hanoi, framed."""
-    ax = fig.add_axes(page.fraction(rect))
-    ax.set_gid(gid)
-    ax.set_xlim(view[0], view[2])
-    ax.set_ylim(view[1], view[3])
-    ax.set_xticks([])
-    ax.set_yticks([])
-    ax.set_facecolor(OUTSIDE)
-    for spine in ax.spines.values():
-        spine.set_edgecolor(FRAME)
-        spine.set_linewidth(0.8 * page.scale)
-        spine.set_zorder(10)
-    return ax
-
-
-@dataclass(frozen=True)
-class _Spaces:
-    """The selection as the panels draw it: projected, anchored, numbered (or not)."""
-
-    proj: gpd.GeoDataFrame
-    xy: NDArray[np.float64]
-    """Each space's marker position, UTM 48N, in the order of `proj`."""
-    entries: list[Entry]
-    """The index, numbered; each entry's space is `proj`'s row `row[entry.id]`."""
-    row: dict[str, int]
-    styles: list[_Style]
-    numbered: bool
-
-
-def _panel(
-    fig: Figure,
-    page: _Page,
-    rect: Rect,
-    view: View,
-    spaces: _Spaces,
-    base: _Base,
-    measure: _Measure,
-    *,
-    gid: str,
-    show: NDArray[np.bool_],
-    inset: View | None = None,
-    north: Lang | None = None,
-    message: str | None = None,
-) -> Axes:
-    """Draw one map: the base, the spaces (those in `show` numbered, those in the `inset` view as small dots
-    under its frame), the scale bar, the north arrow if asked, a `message` in the middle, and the unit names
-    that fit."""
-    scale = page.scale
-    ax = _map_axes(fig, page, rect, view, gid=gid)
-    _draw_base(ax, base, view, scale=scale)
-    _draw_shapes(ax, spaces.proj, scale=scale)
-    ax.set_xlabel("")  # geopandas names the axes after the CRS
-    ax.set_ylabel("")
-    ax.set_xlim(view[0], view[2])
-    ax.set_ylim(view[1], view[3])
-    obstacles = Obstacles()
-    if inset is not None:
-        ax.add_patch(
-            Rectangle(
-                inset[:2],
-                inset[2] - inset[0],
-                inset[3] - inset[1],
-                facecolor="none",
-                edgecolor="#111111",
-                linewidth=1.0 * scale,
-                zorder=9,
-                gid="inset-frame",
-            )
-        )
-        (fx0, fy0), (fx1, fy1) = ax.transData.transform([inset[:2], inset[2:]])
-        obstacles.add((float(fx0), float(fy0), float(fx1), float(fy1)))
-        hidden = ~show & _within(spaces.xy, view)
-        ax.scatter(
-            spaces.xy[hidden, 0],
-            spaces.xy[hidden, 1],
-            s=(SMALL_DOT_PT * scale) ** 2,
-            c=[spaces.styles[i].colour for i in np.flatnonzero(hidden)],
-            linewidths=0,
-            zorder=8,
-            gid="small-dots",
-        )
-        r = measure.px(SMALL_DOT_PT * scale) / 2
-        small = np.asarray(ax.transData.transform(spaces.xy[hidden]), dtype=float).reshape(-1, 2)
-        obstacles.extend([(x - r, y - r, x + r, y + r) for x, y in small.tolist()])
-    rows = np.flatnonzero(show)
-    if spaces.numbered:
-        by_row = {spaces.row[e.id]: e for e in spaces.entries}
-        _draw_numbered(ax, spaces.xy[rows], [by_row[int(r)] for r in rows], obstacles, measure, scale=scale)
-    else:
-        styles = [spaces.styles[int(r)] for r in rows]
-        _draw_unnumbered(ax, spaces.xy[rows], styles, obstacles, measure, scale=scale)
-    if message is not None:
-        note = ax.text(
-            0.5, 0.5, message, transform=ax.transAxes, ha="center", va="center", fontsize=12 * scale, zorder=9
-        )
-        width, height = measure.size(message, 12 * scale)
-        cx, cy = ax.transAxes.transform((0.5, 0.5))
-        obstacles.add((cx - width / 2, cy - height / 2, cx + width / 2, cy + height / 2))
-        note.set_gid("message")
-    _draw_scale_bar(ax, view, obstacles, measure, scale=scale)
-    if north is not None:
-        _draw_north_arrow(ax, view, _convergence(view), north, obstacles, measure, scale=scale)
-    level = _unit_level(base, view)
-    units = base.wards if level == "ward_2025" else base.districts
-    _draw_unit_labels(ax, units, view, obstacles, measure, pt=UNIT_PT[level] * scale)
-    return ax
-
-
 # --- legend and index ---------------------------------------------------------------------------------------
 
 
@@ -938,7 +255,7 @@ def _legend(fig: Figure, spaces: gpd.GeoDataFrame, *, lang: Lang, scale: float, 
     return legend
 
 
-def _legend_size_mm(legend: Legend, measure: _Measure) -> tuple[float, float]:
+def _legend_size_mm(legend: Legend, measure: Measure) -> tuple[float, float]:
     extent = legend.get_window_extent(measure.renderer)
     to_mm = MM_PER_INCH / measure.dpi
     return float(extent.width) * to_mm, float(extent.height) * to_mm
@@ -979,7 +296,7 @@ def _fixed(rows: int) -> Callable[[int], int]:
 
 
 def _fit_index(
-    entries: Sequence[Entry], measure: _Measure, *, width_mm: float, height_mm: float, scale: float, lang: Lang
+    entries: Sequence[Entry], measure: Measure, *, width_mm: float, height_mm: float, scale: float, lang: Lang
 ) -> _IndexPlan | None:
     """Return how to set the whole index in the area, or None when even the smallest type does not hold it.
 
@@ -1024,7 +341,7 @@ def _fit_index(
 
 
 def _draw_index(
-    fig: Figure, page: _Page, plan: _IndexPlan, left: float, top: float, measure: _Measure, *, lang: Lang
+    fig: Figure, page: Sheet, plan: _IndexPlan, left: float, top: float, measure: Measure, *, lang: Lang
 ) -> None:
     """Write the index from (`left`, `top`) mm: its heading, then its columns (bullet, number, name lines)."""
     scale = page.scale
@@ -1046,7 +363,7 @@ def _draw_index(
         va="top",
         gid="index-note",
     )
-    bullets: list[tuple[tuple[float, float], _Style]] = []
+    bullets: list[tuple[tuple[float, float], Style]] = []
     for c, column in enumerate(plan.columns):
         x = left + c * (plan.column_mm + plan.gap_mm)
         row = 0
@@ -1064,7 +381,7 @@ def _draw_index(
                     )
             else:
                 entry = block.entry
-                bullets.append(((x, y), _Style.of(entry.category, entry.status, entry.precision)))
+                bullets.append(((x, y), Style.of(entry.category, entry.status, entry.precision)))
                 fig.text(
                     *page.at(x + plan.number_mm, y),
                     str(entry.number),
@@ -1092,7 +409,7 @@ def _draw_index(
         size = plan.pt * 0.62
         drop = plan.pt * 0.4 / PT_PER_INCH * MM_PER_INCH
         half = size / 2 / PT_PER_INCH * MM_PER_INCH
-        _dots(
+        draw_dots(
             dots,
             [(bx + half, by - drop) for (bx, by), _ in bullets],
             [style for _, style in bullets],
@@ -1105,7 +422,7 @@ def _draw_index(
 
 
 def _title(
-    fig: Figure, page: _Page, measure: _Measure, *, width_mm: float, count: int, subtitle: str, lang: Lang
+    fig: Figure, page: Sheet, measure: Measure, *, width_mm: float, count: int, subtitle: str, lang: Lang
 ) -> None:
     """Write the title and what was selected above the maps, within `width_mm` (the subtitle on two lines at
     most, shortened only if the filter's words need more)."""
@@ -1118,7 +435,7 @@ def _title(
     counted = f"{count} {_t('spaces', lang)}"
     line = f"{counted} — {subtitle}" if subtitle else counted
     width_px = width_mm / MM_PER_INCH * measure.dpi
-    lines = _wrap_px(line, width_px, measure.approx_width(SUBTITLE_PT * scale))
+    lines = wrap(line, width_px, measure.approx_width(SUBTITLE_PT * scale))
     if len(lines) > 2:
         lines = [lines[0], textwrap.shorten(" ".join(lines[1:]), max(10, len(lines[1])), placeholder=" …")]
     fig.text(
@@ -1132,7 +449,7 @@ def _title(
     )
 
 
-def _footer(fig: Figure, page: _Page, *, date: dt.date, boundaries: Mapping[Level, Any], lang: Lang) -> None:
+def _footer(fig: Figure, page: Sheet, *, date: dt.date, boundaries: Mapping[Level, Any], lang: Lang) -> None:
     """Write the date, source, licence, CRS and what the unit boundaries are, at the foot of the page."""
     scale, m = page.scale, MARGIN_MM * page.scale
     first = [
@@ -1151,23 +468,6 @@ def _footer(fig: Figure, page: _Page, *, date: dt.date, boundaries: Mapping[Leve
     step = FOOTER_PT * scale * 1.45 / PT_PER_INCH * MM_PER_INCH
     for k, line in enumerate((" · ".join(first), _t("crs", lang), " · ".join(notes))):
         fig.text(*page.at(m, m + (2 - k) * step), line, fontsize=FOOTER_PT * scale, color="#333333", va="bottom")
-
-
-def _to_lonlat(x: float, y: float) -> tuple[float, float]:
-    lon, lat = gpd.GeoSeries([shapely.Point(x, y)], crs=schema.CRS_PROJECTED).to_crs(schema.CRS).iloc[0].coords[0]
-    return float(lon), float(lat)
-
-
-def _convergence(view: View) -> float:
-    lon, lat = _to_lonlat((view[0] + view[2]) / 2, (view[1] + view[3]) / 2)
-    return float(Proj(CRS(schema.CRS_PROJECTED)).get_factors(lon, lat).meridian_convergence)
-
-
-def _within(xy: NDArray[np.float64], view: View, margin: float = 0.0) -> NDArray[np.bool_]:
-    """Return which points lie inside `view`, at least `margin` from its edges."""
-    x, y = xy[:, 0], xy[:, 1]
-    x0, y0, x1, y1 = view[0] + margin, view[1] + margin, view[2] - margin, view[3] - margin
-    return np.asarray((x > x0) & (x < x1) & (y > y0) & (y < y1), dtype=bool)
 
 
 def _marker_reach(view: View, rect: Rect, scale: float) -> float:
@@ -1195,7 +495,7 @@ def _side(
     fig: Figure,
     spaces: gpd.GeoDataFrame,
     entries: Sequence[Entry],
-    measure: _Measure,
+    measure: Measure,
     *,
     width_mm: float,
     height_mm: float,
@@ -1231,7 +531,7 @@ def _compose(
     fig: Figure,
     spaces: gpd.GeoDataFrame,
     boundaries: Mapping[Level, gpd.GeoDataFrame],
-    page: _Page,
+    page: Sheet,
     *,
     lang: Lang,
     subtitle: str,
@@ -1244,20 +544,20 @@ def _compose(
     inside the inset, an inset of that second core takes the legend's place (the legend going above the index).
     """
     scale = page.scale
-    measure = _Measure(fig.dpi)
+    measure = Measure(fig.dpi)
     _footer(fig, page, date=date, boundaries=boundaries, lang=lang)
     m, gap = MARGIN_MM * scale, GAP_MM * scale
     title_h = 6 * scale
     bottom = m + FOOTER_MM * scale
-    base = _base(boundaries)
+    base = base_layers(boundaries)
     proj = spaces.to_crs(schema.CRS_PROJECTED)
-    xy = _anchors(spaces)
+    xy = anchors(spaces)
     entries = numbered(spaces, xy[:, 0], xy[:, 1], lang) if len(spaces) else []
     view_all = _bounds(proj.geometry, base.districts.geometry)
     core1 = _core(xy, view_all[2] - view_all[0], radius=CORE_RADIUS_M, share=1 / 3)
     core2 = None
     if core1 is not None:
-        near = _within(xy, core1)
+        near = within(xy, core1)
         core2 = _core(xy[near], core1[2] - core1[0], radius=CORE_RADIUS_M / 5, share=1 / 4)
     # The side column runs from the top margin to the footer; the title stands over the maps only.
     side = _side(
@@ -1277,13 +577,13 @@ def _compose(
     body: Rect = (m, bottom, map_w, page.height - m - bottom - TITLE_MM * scale)
     _title(fig, page, measure, width_mm=map_w, count=len(spaces), subtitle=subtitle, lang=lang)
     styles = [
-        _Style.of(str(c), str(s), str(p))
+        Style.of(str(c), str(s), str(p))
         for c, s, p in zip(
             spaces[schema.CATEGORY], spaces[schema.STATUS], spaces[schema.POSITION_PRECISION], strict=True
         )
     ]
     row = {str(i): k for k, i in enumerate(spaces[schema.ID])}
-    drawn = _Spaces(proj, xy, entries, row, styles, side.plan is not None)
+    drawn = Spaces(proj, xy, entries, row, styles, side.plan is not None)
     top = body[1] + body[3]
     side_x = body[0] + map_w + gap
     side_top = page.height - m
@@ -1298,7 +598,7 @@ def _compose(
         ):
             pt -= 0.25 * scale
         width_px = rect[2] / MM_PER_INCH * fig.dpi
-        lines = _wrap_px(text, width_px, measure.approx_width(pt, weight="bold"))
+        lines = wrap(text, width_px, measure.approx_width(pt, weight="bold"))
         fig.text(
             *page.at(rect[0], rect[1] + rect[3] + 1.0 * scale),
             "\n".join(lines[:2]),
@@ -1314,7 +614,7 @@ def _compose(
         view = _fit(view_all, main[2] / main[3])
         message = _t("none", lang) if spaces.empty else None
         every = np.ones(len(xy), dtype=bool)
-        _panel(fig, page, main, view, drawn, base, measure, gid="map", show=every, north=lang, message=message)
+        draw_panel(fig, page, main, view, drawn, base, measure, gid="map", show=every, north=lang, message=message)
     else:
         city_h = body[3] * CITY_HEIGHT
         aspect = (view_all[2] - view_all[0]) / (view_all[3] - view_all[1])
@@ -1323,20 +623,20 @@ def _compose(
         main = (body[0], top - city_h, city_w, city_h)
         inset1: Rect = (body[0], body[1], map_w, body[3] - city_h - title_h)
         view1 = _inset_view(xy, core1, inset1[2] / inset1[3])
-        in1 = _within(xy, view1, _marker_reach(view1, inset1, scale))
+        in1 = within(xy, view1, _marker_reach(view1, inset1, scale))
         in2 = np.zeros(len(xy), dtype=bool)
         view2 = None
         if core2 is not None:
             inset2: Rect = (main[0] + city_w + gap, top - city_h, map_w - city_w - gap, city_h - title_h)
             view2 = _inset_view(xy[in1], core2, inset2[2] / inset2[3])
-            in2 = in1 & _within(xy, view2, _marker_reach(view2, inset2, scale))
-            _panel(fig, page, inset2, view2, drawn, base, measure, gid="inset-core", show=in2)
+            in2 = in1 & within(xy, view2, _marker_reach(view2, inset2, scale))
+            draw_panel(fig, page, inset2, view2, drawn, base, measure, gid="inset-core", show=in2)
             title(inset2, "inset_core")
         else:
             legend_at = (main[0] + city_w + gap, top)
         view = _fit(view_all, main[2] / main[3])
-        _panel(fig, page, main, view, drawn, base, measure, gid="map", show=~in1, inset=view1, north=lang)
-        _panel(fig, page, inset1, view1, drawn, base, measure, gid="inset", show=in1 & ~in2, inset=view2)
+        draw_panel(fig, page, main, view, drawn, base, measure, gid="map", show=~in1, inset=view1, north=lang)
+        draw_panel(fig, page, inset1, view1, drawn, base, measure, gid="inset", show=in1 & ~in2, inset=view2)
         title(inset1, "inset")
     side.legend.set_bbox_to_anchor(page.at(*legend_at), transform=fig.transFigure)
     if side.plan is not None:
@@ -1344,7 +644,7 @@ def _compose(
     elif entries:
         note_y = legend_at[1] - side.legend_mm[1] - gap
         room = (page.width - m - legend_at[0]) / MM_PER_INCH * fig.dpi
-        lines = _wrap_px(_t("too_many", lang, count=str(len(entries))), room, measure.approx_width(LEGEND_PT * scale))
+        lines = wrap(_t("too_many", lang, count=str(len(entries))), room, measure.approx_width(LEGEND_PT * scale))
         fig.text(
             *page.at(legend_at[0], note_y),
             "\n".join(lines),
@@ -1380,7 +680,7 @@ def draw_print_map(
         fig = Figure(figsize=(width_mm / MM_PER_INCH, height_mm / MM_PER_INCH), dpi=PNG_DPI)
         # Type and marks grow with the paper's side, less than the paper: A3 shows more, not only larger.
         scale = math.sqrt(width_mm / PAGE_SIZES_MM["A4"][0])
-        _compose(fig, spaces, boundaries, _Page(width_mm, height_mm, scale), lang=lang, subtitle=subtitle, date=date)
+        _compose(fig, spaces, boundaries, Sheet(width_mm, height_mm, scale), lang=lang, subtitle=subtitle, date=date)
     # Attached only now: geopandas asks the canvas to redraw after each plot, which an Agg canvas would do.
     FigureCanvasAgg(fig)
     return fig
