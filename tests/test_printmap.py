@@ -26,7 +26,7 @@ from PIL import Image
 import creative_map
 from creative_map import Dataset, Selection, export, schema, types
 from creative_map.boundaries import load_boundaries
-from creative_map.export import printmap
+from creative_map.export import _printpanel, printmap
 from creative_map.export._common import LICENCE, source_citation
 from creative_map.export._printindex import hilbert_keys, number_ranges, wrap
 from creative_map.i18n import describe_filter, t
@@ -460,6 +460,19 @@ def test_too_many_to_number_says_so_and_draws_every_dot(boundaries, write_json):
     assert number_labels(fig) == [] and read_index(fig) == []
     dots = sum(len(c.get_offsets()) for ax in map_axes(fig) for c in ax.collections if c.get_gid() == "dots")
     assert dots == 900
+    assert overlaps_on(fig) == []
+
+
+def test_a_map_too_crowded_to_number_is_drawn_without_numbers(boundaries, write_json, monkeypatch):
+    # Four spaces at one place on a map that allows no shared marker: rather than numbers on each other or
+    # one marker for half the city, the page says it cannot number them and draws every dot.
+    monkeypatch.setattr(_printpanel, "MAX_GROUP", 1)
+    same = [make_space(id=f"cho-{k}", name_vi=f"Không gian {k}") for k in range(4)]
+    selection = creative_map.select(creative_map.load(write_json(collection(*same))))
+    fig = draw(selection, boundaries, lang="en")
+    assert number_labels(fig) == [] and read_index(fig) == []
+    assert [t.get_text() for t in fig.texts if t.get_gid() == "too-many"] != []
+    assert sum(len(c.get_offsets()) for ax in map_axes(fig) for c in ax.collections if c.get_gid() == "dots") == 4
     assert overlaps_on(fig) == []
 
 

@@ -265,7 +265,7 @@ def candidates(marker: Marker, width: float, height: float, gap: float) -> list[
     """Return where a `width` x `height` label may go around `marker`, best first.
 
     Touching the marker (`gap` from it) so that it reads as the marker's; then the same ring half a line
-    further out, dearer; then, dearest, standing off in twelve directions with a thin leader line to the marker
+    further out, dearer; then, dearest, standing off in eight directions with a thin leader line to the marker
     (a callout, where the marker is hemmed in by others).
     """
     x, y, r = marker.x, marker.y, marker.radius
@@ -277,8 +277,8 @@ def candidates(marker: Marker, width: float, height: float, gap: float) -> list[
             box = (x + cx - width / 2, y + cy - height / 2, x + cx + width / 2, y + cy + height / 2)
             out.append(Candidate(box, ring * 0.6 + k * 0.01))
     for level, step in enumerate(FAR_STEPS):
-        for k in range(12):
-            angle = math.radians(30 * k)
+        for k in range(8):
+            angle = math.radians(45 * k)
             ux, uy = math.cos(angle), math.sin(angle)
             cx = x + ux * (r + gap + step * height + width / 2)
             cy = y + uy * (r + gap + step * height + height / 2)
@@ -353,21 +353,15 @@ def place_labels(
             if inside(c.box, frame, frame_margin):
                 owner_list.append(i)
                 cands.append(c)
-    if not cands:
-        return [None] * n, list(range(n))
     owner = np.array(owner_list, dtype=np.int64)
-    owners = owner.tolist()
-    cost = np.array([c.cost for c in cands], dtype=float)
     boxes = np.array([c.box for c in cands], dtype=float).reshape(-1, 4)
-    shapes, grown = _box_shapes(boxes), _box_shapes(boxes, margin)
-    with_leader = np.array([c.leader is not None for c in cands], dtype=bool)
-    leader_at = np.flatnonzero(with_leader)
-    leaders = np.asarray(
-        shapely.linestrings(np.array([cands[k].leader for k in leader_at], dtype=float).reshape(-1, 2, 2)),
-        dtype=object,
-    )
+    leader_at = np.array([k for k, c in enumerate(cands) if c.leader is not None], dtype=np.int64)
+    lines = np.array([cands[k].leader for k in leader_at], dtype=float).reshape(-1, 2, 2)
+    # Fixed things first: every marker (but a label's own, which its candidates clear by `gap`) and the
+    # obstacles; what they rule out is dropped before the candidates are weighed against each other.
+    grown = _box_shapes(boxes, margin)
+    leaders = np.asarray(shapely.linestrings(lines), dtype=object) if len(lines) else np.zeros(0, dtype=object)
     alive = np.ones(len(cands), dtype=bool)
-    # Fixed things: every marker (but a label's own, which its candidates clear by `gap`) and the obstacles.
     dots = _box_shapes(np.array([m.box for m in markers], dtype=float).reshape(-1, 4))
     ia, jb = _hits(dots, grown)
     alive[ia[owner[ia] != jb]] = False
@@ -376,39 +370,54 @@ def place_labels(
     fixed = _box_shapes(obstacles.array, margin)
     alive[_hits(fixed, grown)[0]] = False
     alive[leader_at[_hits(fixed, leaders)[0]]] = False
+    keep = np.flatnonzero(alive)
+    cands = [cands[k] for k in keep]
+    owner, boxes = owner[keep], boxes[keep]
+    cost = np.array([c.cost for c in cands], dtype=float)
+    renumber = np.full(len(alive), -1, dtype=np.int64)
+    renumber[keep] = np.arange(len(keep))
+    leader_at = renumber[leader_at]
+    leader_ok = leader_at >= 0
+    leader_at, leaders = leader_at[leader_ok], leaders[leader_ok]
     # Which candidates exclude each other: labels that would overlap, a leader across a label, crossing leaders.
+    shapes, grown = _box_shapes(boxes), _box_shapes(boxes, margin)
     pairs = [_hits(shapes, grown)]
     ia, jb = _hits(grown, leaders)
     pairs.append((leader_at[ia], jb))
     ia, jb = _hits(leaders, leaders)
     pairs.append((leader_at[ia], leader_at[jb]))
-    conflicts: list[list[int]] = [[] for _ in range(len(cands))]
-    for a, b in pairs:
-        keep = owner[a] != owner[b]
-        for i, j in zip(a[keep].tolist(), b[keep].tolist(), strict=True):
-            conflicts[i].append(j)
-            conflicts[j].append(i)
-    by_owner: list[list[int]] = [[] for _ in range(n)]
-    for k, i in enumerate(owner.tolist()):
-        by_owner[i].append(k)
+    a = np.concatenate([p[0] for p in pairs] + [p[1] for p in pairs])
+    b = np.concatenate([p[1] for p in pairs] + [p[0] for p in pairs])
+    other = owner[a] != owner[b]
+    a, b = a[other], b[other]
+    order = np.argsort(a, kind="stable")
+    a, b = a[order], b[order]
+    bounds = np.searchsorted(a, np.arange(len(cands) + 1))
+    # Candidates come grouped by marker, in the markers' order.
+    first = np.searchsorted(owner, np.arange(n + 1))
+    alive = np.ones(len(cands), dtype=bool)
+    todo = np.ones(n, dtype=bool)
+    rank = np.array([m.members[0] for m in markers], dtype=float)
     placed: list[Candidate | None] = [None] * n
-    todo = set(range(n))
     lost = []
-    while todo:
-        free = {i: [k for k in by_owner[i] if alive[k]] for i in todo}
-        i = min(todo, key=lambda i: (len(free[i]), markers[i].members[0]))
-        todo.discard(i)
-        if not free[i]:
+    for _ in range(n):
+        left = np.bincount(owner[alive], minlength=n).astype(float)
+        key = np.where(todo, left * (len(rank) + rank.max(initial=0) + 1) + rank, np.inf)
+        i = int(np.argmin(key))
+        todo[i] = False
+        mine = [k for k in range(first[i], first[i + 1]) if alive[k]]
+        if not mine:
             lost.append(i)
             continue
+
         # What a place takes from the others: each place it rules out, weighed by how few its marker has left.
-        left = {j: len(free[j]) for j in todo}
+        def taken(k: int, left: NDArray[np.float64] = left) -> float:
+            js = b[bounds[k] : bounds[k + 1]]
+            js = js[alive[js] & todo[owner[js]]]
+            return float((1.0 / left[owner[js]]).sum())
 
-        def taken(k: int, left: dict[int, int] = left) -> float:
-            return sum(1 / left[owners[j]] for j in conflicts[k] if alive[j] and owners[j] in left)
-
-        k = min(free[i], key=lambda k: (taken(k) + cost[k], k))
+        k = min(mine, key=lambda k: (taken(k) + cost[k], k))
         placed[i] = cands[k]
-        alive[by_owner[i]] = False
-        alive[conflicts[k]] = False
+        alive[first[i] : first[i + 1]] = False
+        alive[b[bounds[k] : bounds[k + 1]]] = False
     return placed, sorted(lost)

@@ -51,6 +51,7 @@ __all__ = [
     "MM_PER_INCH",
     "PT_PER_INCH",
     "Base",
+    "Crowded",
     "Measure",
     "Rect",
     "Sheet",
@@ -97,6 +98,10 @@ CLEAR_PT: Final = 0.5
 """Free space kept around every label."""
 FRAME_CLEAR_PT: Final = 2.0
 """Free space kept between a label and the map's frame."""
+MAX_GROUP: Final = 12
+"""At most this many spaces share a marker: a map that needs more is too crowded to number (see `Crowded`)."""
+MAX_ROUNDS: Final = 25
+"""Rounds of placing the numbers and joining markers where they find no room, before giving up."""
 WARD_LABEL_MAX: Final = 40
 """A map names its 2025 wards when at most this many are in view, else its districts."""
 
@@ -104,6 +109,10 @@ WARD_LABEL_MAX: Final = 40
 def _t(key: str, lang: Lang, **values: str) -> str:
     """Return the print map's text `key` (``print_<key>`` in the catalogue) in `lang`."""
     return t(f"print_{key}", lang, **values)
+
+
+class Crowded(Exception):  # noqa: N818 (a condition the page handles, not an error to report)
+    """A map is too crowded at its scale to number every space legibly: the page is drawn without numbers."""
 
 
 # --- measuring ----------------------------------------------------------------------------------------------
@@ -472,8 +481,10 @@ def _draw_numbered(
         return inside(marker, frame, frame_clear) and fixed.free(marker, clear)
 
     groups: list[list[int]] | None = None
-    for _ in range(len(points)):
+    for _ in range(MAX_ROUNDS):
         markers = group_markers(points, radius, gap=clear, groups=groups)
+        if max(len(m.members) for m in markers) > MAX_GROUP:
+            raise Crowded(f"{max(len(m.members) for m in markers)} spaces would share one marker")
         texts = [number_ranges([entries[i].number for i in m.members]) for m in markers]
         sizes = [measure.size(text, pt, weight="bold") for text in texts]
         placed, lost = place_labels(markers, sizes, obstacles, frame, gap=gap, margin=clear, frame_margin=frame_clear)
@@ -481,9 +492,9 @@ def _draw_numbered(
             break
         groups = merge_nearest(markers, lost, points, radius, allowed, reach=4 * (max(h for _, h in sizes) + group))
         if groups is None:
-            break
-    for i in lost:
-        logger.warning("print map: no room for the number(s) %s", texts[i])
+            raise Crowded(f"no room for the numbers {', '.join(texts[i] for i in lost)}")
+    else:
+        raise Crowded(f"the numbers found no room in {MAX_ROUNDS} rounds")
     to_data = ax.transData.inverted().transform
     singles: list[tuple[tuple[float, float], Style]] = []
     pies: list[tuple[tuple[float, float], list[Style]]] = []

@@ -65,6 +65,7 @@ from creative_map.export._printpanel import (
     MM_PER_INCH,
     OUTSIDE,
     PT_PER_INCH,
+    Crowded,
     Measure,
     Rect,
     Sheet,
@@ -536,8 +537,9 @@ def _compose(
     lang: Lang,
     subtitle: str,
     date: dt.date,
+    number: bool = True,
 ) -> None:
-    """Lay the page out: title, maps, legend, index, footer.
+    """Lay the page out: title, maps, legend, index, footer (with `number` false, no numbers and no index).
 
     One map when the spaces spread evenly. When many crowd in a small part, the city-wide map sits top left
     and an inset of that part fills the space below it (the legend beside the city map); when they crowd again
@@ -563,7 +565,7 @@ def _compose(
     side = _side(
         fig,
         spaces,
-        entries,
+        entries if number else [],
         measure,
         width_mm=(page.width - 2 * m) * INDEX_MAX_WIDTH,
         height_mm=page.height - m - bottom,
@@ -571,7 +573,7 @@ def _compose(
         lang=lang,
         scale=scale,
     )
-    if entries and side.plan is None:
+    if number and entries and side.plan is None:
         logger.warning("print map: %d spaces are too many to number on one page", len(entries))
     map_w = page.width - 2 * m - side.width_mm - (gap if side.width_mm else 0.0)
     body: Rect = (m, bottom, map_w, page.height - m - bottom - TITLE_MM * scale)
@@ -680,7 +682,13 @@ def draw_print_map(
         fig = Figure(figsize=(width_mm / MM_PER_INCH, height_mm / MM_PER_INCH), dpi=PNG_DPI)
         # Type and marks grow with the paper's side, less than the paper: A3 shows more, not only larger.
         scale = math.sqrt(width_mm / PAGE_SIZES_MM["A4"][0])
-        _compose(fig, spaces, boundaries, Sheet(width_mm, height_mm, scale), lang=lang, subtitle=subtitle, date=date)
+        sheet = Sheet(width_mm, height_mm, scale)
+        try:
+            _compose(fig, spaces, boundaries, sheet, lang=lang, subtitle=subtitle, date=date)
+        except Crowded as crowded:
+            logger.warning("print map: %s; drawn without numbers", crowded)
+            fig.clear()
+            _compose(fig, spaces, boundaries, sheet, lang=lang, subtitle=subtitle, date=date, number=False)
     # Attached only now: geopandas asks the canvas to redraw after each plot, which an Agg canvas would do.
     FigureCanvasAgg(fig)
     return fig
