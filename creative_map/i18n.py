@@ -301,8 +301,24 @@ TEXTS: Final[dict[str, Label]] = {
     "print_closed": Label("Đã đóng cửa (rỗng)", "Closed (hollow)"),
     "print_planned": Label("Đang quy hoạch (viền đứt)", "Planned (dashed edge)"),
     "print_imprecise": Label("Vị trí gần đúng (nhạt)", "Approximate position (faded)"),
+    "print_inset_core": Label(
+        "Lõi trung tâm (khung đen trên bản đồ khu trung tâm)", "Heart of the centre (black frame on the centre map)"
+    ),
+    "print_group": Label(
+        "Nhiều không gian gần nhau (các số ghi bên cạnh)", "Several spaces close together (their numbers beside)"
+    ),
+    "print_city": Label("Ranh giới thành phố Hà Nội", "Hanoi city boundary"),
+    "print_outside": Label("Ngoài Hà Nội", "Outside Hanoi"),
+    "print_index_order": Label("đánh số theo quận/huyện, rồi theo vị trí", "numbered by district, then by place"),
+    "print_no_district": Label("Ngoài các quận/huyện", "Outside the districts"),
+    "print_too_many": Label(
+        "{count} không gian: quá nhiều để đánh số trên một trang; hãy lọc bớt để có danh mục.",
+        "{count} spaces: too many to number on one page; narrow the filter to get an index.",
+    ),
     "print_index": Label("Danh mục", "Index"),
-    "print_inset": Label("Khu trung tâm (khung đen trên bản đồ)", "City centre (black frame on the map)"),
+    "print_inset": Label(
+        "Khu trung tâm (khung đen trên bản đồ thành phố)", "City centre (black frame on the city map)"
+    ),
     "print_date": Label("Ngày xuất", "Exported"),
     "print_source": Label("Nguồn", "Source"),
     "print_licence": Label("Dữ liệu", "Data"),

@@ -13,7 +13,6 @@ import dataclasses
 import datetime as dt
 import io as _io
 import json
-import re
 import sqlite3
 import struct
 import xml.etree.ElementTree as ET
@@ -459,83 +458,7 @@ def test_shapefile_field_names_are_unique_even_for_clashing_long_names():
     assert names["description_vi"] == "desc_vi" and names["id"] == "id"
 
 
-# --- print map ----------------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(("page", "size"), [("A4", (2338, 1653)), ("A3", (3307, 2338))])
-def test_png_print_map_size_and_drawn_content(dataset, spaces, boundaries, tmp_path, page, size):
-    flt = Filter(categories=("art_space", "museum"))
-    path = run_export(dataset, "png", tmp_path / "map.png", flt=flt, boundaries=boundaries, page=page, lang="en")
-    raw = path.read_bytes()
-    assert raw[:8] == b"\x89PNG\r\n\x1a\n" and raw[12:16] == b"IHDR"  # the header, read by hand
-    assert struct.unpack(">II", raw[16:24]) == size
-    with Image.open(path) as image:
-        assert image.format == "PNG"
-        assert image.size == size  # landscape at 200 dpi: 297 x 210 mm -> 2338 x 1653 px
-        pixels = image.convert("RGB")
-        colours = pixels.getcolors(maxcolors=1 << 24)
-    counts = {rgb: n for n, rgb in colours}
-    white = counts.get((255, 255, 255), 0)
-    assert white < size[0] * size[1] * 0.8  # not blank: the base and the spaces are drawn
-    for category in ("art_space", "museum"):
-        rgb = tuple(int(schema.CATEGORIES[category].colour[i : i + 2], 16) for i in (1, 3, 5))
-        assert counts.get(rgb, 0) > 20, f"no {category} marker drawn"
-    hidden = tuple(int(schema.CATEGORIES["walking_street"].colour[i : i + 2], 16) for i in (1, 3, 5))
-    assert counts.get(hidden, 0) == 0  # filtered out: not drawn
-
-
-@pytest.mark.parametrize(("page", "media_box"), [("A4", (841.89, 595.28)), ("A3", (1190.55, 841.89))])
-def test_pdf_print_map_header_and_page_size(dataset, spaces, boundaries, tmp_path, page, media_box):
-    path = run_export(dataset, "pdf", tmp_path / "map.pdf", boundaries=boundaries, page=page)
-    raw = path.read_bytes()
-    assert raw.startswith(b"%PDF-1.")
-    boxes = re.findall(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]", raw)
-    assert len(boxes) == 1  # one page
-    assert tuple(round(float(v), 2) for v in boxes[0]) == pytest.approx(media_box, abs=0.05)
-    assert b"/FontFile2" in raw  # TrueType embedded: Vietnamese prints without the reader's fonts
-    assert b"CreationDate" not in raw
-
-
-def test_print_map_with_no_space_still_draws(dataset, spaces, boundaries, tmp_path):
-    nothing = Filter(search="khong co ten nay")
-    path = run_export(dataset, "png", tmp_path / "map.png", flt=nothing, boundaries=boundaries)
-    with Image.open(path) as image:
-        assert image.size == (2338, 1653)
-
-
-def test_print_map_adds_an_inset_where_many_spaces_crowd(boundaries, write_json, tmp_path):
-    # 90 spaces (too many to number) crowd in Hoàn Kiếm, one is 25 km north in Sóc Sơn: the centre gets an inset.
-    crowd = [
-        make_space(
-            105.845 + 0.0003 * (i % 9),
-            21.024 + 0.0004 * (i // 9),
-            id=f"space-{i:02d}",
-            name_vi=f"Không gian {i}",
-            category="art_space",
-        )
-        for i in range(90)
-    ]
-    far = make_space(
-        105.8525,
-        21.2622,
-        id="soc-son",
-        name_vi="Làng nghề Sóc Sơn",
-        category="craft_village",
-        district="Huyện Sóc Sơn",
-        ward_2025="Xã Sóc Sơn",
-    )
-    crowded = creative_map.load(write_json(collection(*crowd, far)))
-    path = run_export(crowded, "png", tmp_path / "map.png", boundaries=boundaries)
-    with Image.open(path) as image:
-        rgb = image.convert("RGB")
-        w, h = rgb.size
-        # The lower part of the side panel (the inset's place): map, not paper.
-        region = rgb.crop((int(0.74 * w), int(0.60 * h), int(0.96 * w), int(0.88 * h)))
-        colours = region.getcolors(maxcolors=1 << 24)
-    white = sum(n for n, c in colours if c == (255, 255, 255))
-    assert white < 0.2 * region.size[0] * region.size[1]
-    art = tuple(int(schema.CATEGORIES["art_space"].colour[i : i + 2], 16) for i in (1, 3, 5))
-    assert any(c == art for _, c in colours)  # the crowded spaces are drawn in the inset
+# The print map (PNG, PDF) has its own file: tests/test_printmap.py.
 
 
 # --- bundle -------------------------------------------------------------------------------------------------
