@@ -21,10 +21,10 @@ import numpy.typing as npt
 __all__ = [
     "DEFICIENCIES",
     "Deficiency",
+    "closest_pairs",
     "contrast_ratio",
     "delta_e2000",
     "lab",
-    "closest_pairs",
     "simulate",
 ]
 

@@ -545,10 +545,12 @@ def screen_table(
     while texts and limit > 8 and len(render(records, "table").splitlines()[0]) > width:
         limit -= 2
         for c in texts:
-            records[c] = records[c].map(
-                lambda v: v if not isinstance(v, str) or len(v) <= limit else v[: limit - 1] + "…"
-            )
+            records[c] = [_cut(v, limit) for v in records[c]]
     return records, shortened
+
+
+def _cut(value: Any, limit: int) -> Any:
+    return value if not isinstance(value, str) or len(value) <= limit else value[: limit - 1] + "…"
 
 
 def emit(
