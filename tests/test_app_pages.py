@@ -9,7 +9,6 @@ the keyboard, axe-core) is in tests/e2e/test_pages_e2e.py and tests/e2e/test_acc
 from __future__ import annotations
 
 import ast
-import datetime as dt
 import json
 import tomllib
 from pathlib import Path
@@ -24,7 +23,7 @@ from creative_map.text import fold, unaccent
 
 from .app_helpers import boxes, components
 from .conftest import ROOT, make_space
-from .e2e.conftest import e2e_spaces
+from .e2e.conftest import dated_events, e2e_spaces
 
 APP = str(ROOT / "app.py")
 PAGES = ["map", "whats_on", "numbers", "suggest", "status", "review"]
@@ -36,34 +35,6 @@ TITLES = {
     "status": None,
     "review": None,
 }
-
-
-def dated_events(today: dt.date) -> dict[str, Any]:
-    """Events on every side of `today`: on now, later this month (when the month has days left), next month, past."""
-
-    def event(event_id: str, start: dt.date, end: dt.date, space_ids: list[str], **props: Any) -> dict[str, Any]:
-        properties = {
-            "id": event_id,
-            "name_vi": f"Sự kiện {event_id}",
-            "name_en": f"Event {event_id}",
-            "start": start.isoformat(),
-            "end": end.isoformat(),
-            "space_ids": space_ids,
-            "sources": ["https://example.org/events"],
-        }
-        return {"type": "Feature", "geometry": None, "properties": properties | props}
-
-    next_month = (today.replace(day=1) + dt.timedelta(days=32)).replace(day=3)
-    found = [
-        event("now", today - dt.timedelta(days=1), today + dt.timedelta(days=2), ["van-mieu-quoc-tu-giam"]),
-        event("next-month", next_month, next_month, ["ho-hoan-kiem", "nha-hat-mua-roi-thang-long"],
-              website="https://example.org/next"),
-        event("past", dt.date(2024, 11, 9), dt.date(2024, 11, 17), ["ho-hoan-kiem"]),
-    ]  # fmt: skip
-    later = today + dt.timedelta(days=2)
-    if later.month == today.month:
-        found.append(event("this-month", later, later, ["ho-hoan-kiem"]))
-    return {"type": "FeatureCollection", "features": found}
 
 
 @pytest.fixture
@@ -125,9 +96,7 @@ def test_no_page_writes_a_bare_expression_and_magic_is_off():
     for script in scripts:
         tree = ast.parse(script.read_text(encoding="utf-8"))
         body = tree.body[1:] if ast.get_docstring(tree) is not None else tree.body
-        bare = [
-            n.lineno for n in body if isinstance(n, ast.Expr) and not isinstance(n.value, ast.Call | ast.Await)
-        ]
+        bare = [n.lineno for n in body if isinstance(n, ast.Expr) and not isinstance(n.value, ast.Call | ast.Await)]
         assert not bare, f"{script.name}: bare expressions at lines {bare}"
 
 

@@ -41,7 +41,7 @@ def test_the_legend_gives_each_class_its_limits_and_count(selection):
     scale = classes.scheme(stats["share_500m"], method="quantiles", k=5)
     legend = choropleth.legend_html(scale, measure="share_500m", lang="en")
     for text, count in zip(scale.labels("en", percent=True), scale.counts, strict=True):
-        assert f"{text} <span class=\"cm-n\">({count} units)</span>" in legend
+        assert f'{text} <span class="cm-n">({count} units)</span>' in legend
     assert "Share of the area within 500 m of an active space" in legend and "Quantiles" in legend
     assert sum(scale.counts) == 126
     vi = choropleth.legend_html(scale, measure="share_500m", lang="vi", no_data=2)

@@ -67,6 +67,8 @@ def test_by_name_without_the_folded_column_and_with_a_pipe_in_a_name(selection):
 
 
 def test_text_helpers_for_names():
-    assert unaccent("Quận Đống Đa") == "Quan Dong Da" and unaccent("Văn Miếu – Quốc Tử Giám") == "Van Mieu – Quoc Tu Giam"
+    assert (
+        unaccent("Quận Đống Đa") == "Quan Dong Da" and unaccent("Văn Miếu – Quốc Tử Giám") == "Van Mieu – Quoc Tu Giam"
+    )
     assert sorted(["Zen", "Á Space", "an", "Đình", "282"], key=name_key) == ["282", "Á Space", "an", "Đình", "Zen"]
     assert name_key("Á") != name_key("A") and name_key("Á")[0] == fold("A")  # equal folds keep one order
