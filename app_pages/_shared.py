@@ -14,12 +14,16 @@ import secrets
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Final, Literal
+from urllib.parse import quote, urlencode
 
 import streamlit as st
 
 import creative_map
-from creative_map import assets, io, suggestions
+from creative_map import assets, io, suggestions, urlstate
+from creative_map.classes import format_number
+from creative_map.dataset import data_date
 from creative_map.errors import DataError
+from creative_map.events import date_range_text
 from creative_map.i18n import TEXTS, coerce_lang, t
 from creative_map.suggestions.settings import ENV_NAMES
 from creative_map.types import LANGS, Lang
@@ -31,6 +35,10 @@ LANG: Final = "lang"
 """The language's widget key and URL parameter (the same as `creative_map.urlstate.LANG`)."""
 SESSION: Final = "cm_session"
 HANOI: Final = dt.timezone(dt.timedelta(hours=7), "ICT")
+VIEW: Final = "map_view"
+"""The Map page's view as link parameters, kept while the person is on another page (its widgets are forgotten
+there): the Numbers and What's on pages read their filter from it and set it to open the map on a unit."""
+MAP_PAGE: Final = "app_pages/map.py"
 DB_ENV: Final = "CREATIVE_MAP_DB"
 
 
@@ -87,15 +95,51 @@ def store(lang: Lang) -> suggestions.Store:
 
 
 def language() -> Lang:
-    """The language switch (in the sidebar of every page); a new session takes it from the link (``?lang=en``)."""
+    """The language switch (in the sidebar of every page); a new session takes it from the link (``?lang=en``).
+
+    Switching keeps every choice made on the page (`keep_choices`).
+    """
     if SESSION not in st.session_state:  # a new session
         st.session_state[SESSION] = secrets.token_hex(16)
         st.session_state[LANG] = coerce_lang(st.query_params.get(LANG))
     with st.sidebar:
         lang: Lang = st.radio(
-            t("language"), LANGS, key=LANG, horizontal=True, format_func=lambda code: t("lang_name", code)
+            t("language"),
+            LANGS,
+            key=LANG,
+            horizontal=True,
+            format_func=lambda code: t("lang_name", code),
+            on_change=keep_choices,
         )
     return lang
+
+
+def kept_value(value: object) -> bool:
+    """Whether a session-state value is one `keep_choices` sets again: what a choice, a text or a date widget
+    holds (never a button's bool, a table's selection or a map's dict, which Streamlit does not let a script set).
+    """
+    if isinstance(value, bool) or value is None:
+        return False
+    if isinstance(value, list | tuple):
+        return all(isinstance(v, str | int | float) and not isinstance(v, bool) for v in value)
+    return isinstance(value, str | int | float | dt.date)
+
+
+def keep_choices() -> None:
+    """Set every choice the person made again, before the page is drawn in the other language.
+
+    A radio, a select box or a multiselect tells the server its choice by its label, and the labels change
+    with the language: left alone, the server would not recognise the old label, and the radios of the map
+    page would show nothing chosen, a multiselect its chips in the old language. This runs before the page
+    (a callback of the switch), while the widgets still read the old labels: each value read here is the
+    option itself, and setting it makes Streamlit send the widget its label in the new language.
+    """
+    for key in list(st.session_state):
+        if key == LANG or not isinstance(key, str):
+            continue
+        value = st.session_state[key]
+        if kept_value(value):
+            st.session_state[key] = value
 
 
 BEHIND_PROXY = "CREATIVE_MAP_BEHIND_PROXY"
@@ -168,6 +212,45 @@ def field_label(name: str | None, lang: Lang) -> str:
     name = name.removeprefix("changes.")
     key = f"field_{name}"
     return t(key, lang) if key in TEXTS else name
+
+
+def data_line(dataset: creative_map.Dataset, lang: Lang) -> None:
+    """Say how many spaces the data holds and how recent it is (the latest date an entry was checked)."""
+    day = data_date(dataset)
+    when = date_range_text(day, day, lang) if day else t("data_undated", lang)
+    st.caption(t("data_as_of", lang, date=when, n=format_number(dataset.total, lang, decimals=0)))
+
+
+def view_state(space_ids: set[str]) -> urlstate.ViewState:
+    """The Map page's view: as this session left it, else as this page's link says (``numbers?cat=museum``).
+
+    The page's address is set to it, so that a link to the page reproduces the same numbers or events.
+    """
+    params = st.session_state.get(VIEW)
+    if params is None:
+        params = {name: st.query_params.get_all(name) for name in st.query_params if name in urlstate.PARAMS}
+    state, _ = urlstate.parse_params(params, space_ids=space_ids)
+    state = urlstate.ViewState(**{**state.__dict__, "lang": current_lang(), "selected": None})
+    st.query_params.from_dict(urlstate.to_params(state))
+    return state
+
+
+def view_params(state: urlstate.ViewState) -> dict[str, list[str]]:
+    """The link parameters of `state`, each as a list (what `VIEW` holds)."""
+    return {k: [v] if isinstance(v, str) else list(v) for k, v in urlstate.to_params(state).items()}
+
+
+def open_map(state: urlstate.ViewState) -> None:
+    """Go to the Map page showing `state` (the view this session keeps, so the map takes it up)."""
+    st.session_state[VIEW] = view_params(state)
+    st.session_state.setdefault("notices", [])  # the map then takes the view kept, not its empty address
+    st.switch_page(MAP_PAGE)
+
+
+def map_link(state: urlstate.ViewState) -> str:
+    """A link (relative to the app) that opens the Map page on `state`, in a new session as in this one."""
+    query = urlencode(urlstate.to_params(state), doseq=True, quote_via=quote)
+    return "./" + (f"?{query}" if query else "")
 
 
 def current_lang() -> Lang:

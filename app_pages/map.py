@@ -19,12 +19,13 @@ import creative_map
 from app_pages import _shared as shared
 from creative_map import admin, boundaries, export, mapping, schema, urlstate
 from creative_map.errors import DataError
-from creative_map.i18n import plan_label, t, unit_label, vocab_label
-from creative_map.text import clip, escape_markdown
-from creative_map.types import BASEMAPS, BOUNDARY_LAYERS, FORMATS, LEVELS, BoundaryLayer, Level
+from creative_map.i18n import plan_label, t, unit_choice_label, unit_label, vocab_label
+from creative_map.listing import by_name
+from creative_map.text import clip, escape_markdown, name_key
+from creative_map.types import BASEMAPS, BOUNDARY_LAYERS, FORMATS, LEVELS, BoundaryLayer, Lang, Level
 
 LIST_LIMIT = 1000  # the list and the chooser show the first this many spaces; the map and the count show all
-VIEW = "map_view"  # the view's parameters, kept while the person visits another page (widgets are forgotten)
+VIEW = shared.VIEW  # the view's parameters, kept while the person visits another page (widgets are forgotten)
 # Settings: environment variables naming a planner's official boundary file (any format GDAL reads).
 BOUNDARY_FILES: dict[Level, str] = {"district": "CREATIVE_MAP_DISTRICTS", "ward_2025": "CREATIVE_MAP_WARDS_2025"}
 
@@ -71,6 +72,39 @@ def restore_view(params: dict[str, list[str]], space_ids: set[str]) -> list[urls
     return notices
 
 
+CARRIED = "units_carried"  # the last switch of unit set: (target level, source names, carried, dropped)
+
+
+def carry_unit_filter() -> None:
+    """When the person switches unit sets, carry the unit filter over (`admin.carry_units`) instead of dropping
+    it; switching straight back restores what they had chosen."""
+    to: Level = st.session_state[urlstate.UNITS]
+    source_key, target_key = (
+        (urlstate.DISTRICT, urlstate.WARD) if to == "ward_2025" else (urlstate.WARD, urlstate.DISTRICT)
+    )
+    source = list(st.session_state.get(source_key) or [])
+    last = st.session_state.get(CARRIED)
+    if last and last[0] != to and list(last[2]) == source:  # straight back, the filter unchanged
+        carried = admin.CarriedUnits(tuple(last[1]), ())
+    else:
+        carried = admin.carry_units(source, to=to)
+    st.session_state[target_key] = list(carried.carried)
+    st.session_state[CARRIED] = (to, tuple(source), carried.carried, carried.dropped) if source else None
+
+
+def carried_notice(units: Level, lang: Lang) -> None:
+    """Say what the last switch of unit set did to the filter, while its result is still the filter."""
+    last = st.session_state.get(CARRIED)
+    key = urlstate.WARD if units == "ward_2025" else urlstate.DISTRICT
+    if not last or last[0] != units or list(last[2]) != list(st.session_state.get(key) or []):
+        return
+    _, source, carried, dropped = last
+    names = ", ".join(unit_label(n, lang) for n in carried) or t("units_carried_nothing", lang)
+    shared.box("info", t(f"units_carried_{units}", lang, n=len(source)), [names])
+    if dropped:
+        shared.box("warning", t("units_dropped", lang), [", ".join(unit_label(n, lang) for n in dropped)])
+
+
 dataset = shared.dataset()
 lang = shared.current_lang()
 space_ids = set(dataset.spaces[schema.ID])
@@ -83,23 +117,30 @@ elif urlstate.SEARCH not in st.session_state and VIEW in st.session_state:  # ba
 
 with st.sidebar:
     st.header(t("filters", lang))
-    units = st.radio(t("units", lang), LEVELS, key=urlstate.UNITS, format_func=lambda u: t(f"units_{u}", lang))
+    units = st.radio(
+        t("units", lang),
+        LEVELS,
+        key=urlstate.UNITS,
+        format_func=lambda u: t(f"units_{u}", lang),
+        on_change=carry_unit_filter,
+    )
     if units == "district":
         st.multiselect(
             t("districts", lang),
             [d.name for d in admin.districts()],
             key=urlstate.DISTRICT,
             placeholder=t("choose", lang),
-            format_func=lambda n: unit_label(n, lang),
+            format_func=lambda n: unit_choice_label(n, lang),
         )
     else:
         st.multiselect(
             t("wards_2025", lang),
-            sorted(u.name for u in admin.units_2025()),
+            sorted((u.name for u in admin.units_2025()), key=name_key),
             key=urlstate.WARD,
             placeholder=t("choose", lang),
-            format_func=lambda n: unit_label(n, lang),
+            format_func=lambda n: unit_choice_label(n, lang),
         )
+    carried_notice(units, lang)
     st.multiselect(
         t("categories", lang),
         list(schema.CATEGORIES),
@@ -154,6 +195,7 @@ params = urlstate.to_params(state)
 st.query_params.from_dict(params)  # the address always shows the view: a link reproduces it
 st.session_state[VIEW] = {k: [v] if isinstance(v, str) else list(v) for k, v in params.items()}
 st.markdown(f"**{t('count', lang, shown=len(selection), total=selection.total)}**", help=t("share", lang))
+shared.data_line(dataset, lang)
 
 layer: BoundaryLayer = state.layer
 units_shown = None
@@ -189,18 +231,19 @@ st_folium(
     zoom=zoom,
 )
 
-details, listing = st.columns([2, 3])
-with details:
-    st.subheader(t("details", lang))
-    if selected:
+# The details beside the list while a space is chosen; otherwise the list takes the whole width.
+details, listing = st.columns([2, 3]) if selected else (None, st.container())
+if details is not None:
+    with details:
+        st.subheader(t("details", lang))
         row = selection.spaces.loc[selection.spaces[schema.ID] == selected].iloc[0]
         st.html(mapping.details_page_html(row, lang=lang, events=selection.events, suggest_url=suggest_url))
         st.button(t("clear_selection", lang), on_click=choose, args=(None,))
-    else:
-        st.caption(t("details_empty", lang))
 with listing:
     st.subheader(t("list", lang))
-    table = mapping.list_frame(selection, lang=lang, limit=LIST_LIMIT)
+    if not selected:
+        st.caption(t("details_empty", lang))
+    table = mapping.list_frame(by_name(selection, lang, limit=LIST_LIMIT), lang=lang)  # by name in `lang`
     if len(selection) > LIST_LIMIT:
         st.caption(t("list_limited", lang, limit=f"{LIST_LIMIT:,}", total=f"{len(selection):,}"))
     st.session_state["table_ids"] = table.index.tolist()

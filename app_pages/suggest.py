@@ -20,8 +20,9 @@ from app_pages import _positions as positions
 from app_pages import _shared as shared
 from creative_map import admin, schema, suggestions
 from creative_map.errors import DataError, Problem
-from creative_map.i18n import TEXTS, plan_label, space_names, t, unit_label, vocab_label
+from creative_map.i18n import TEXTS, plan_label, space_names, t, unit_choice_label, vocab_label
 from creative_map.suggestions import SOURCE_OPERATOR, Draft, Kind
+from creative_map.text import name_key
 from creative_map.types import Lang
 
 KINDS: tuple[Kind, ...] = suggestions.KINDS
@@ -168,9 +169,9 @@ def field_widget(name: str, key: str, current: Any, lang: Lang, spaces: pd.DataF
         value = value or "unknown"
         choice(list(schema.NETWORK_MEMBER), lambda s: vocab_label(schema.NETWORK_MEMBER, s, lang))
     elif name == schema.DISTRICT:
-        choice([d.name for d in admin.districts()], lambda n: unit_label(n, lang))
+        choice([d.name for d in admin.districts()], lambda n: unit_choice_label(n, lang))
     elif name == schema.WARD_2025:
-        choice(sorted(u.name for u in admin.units_2025()), lambda n: unit_label(n, lang))
+        choice(sorted((u.name for u in admin.units_2025()), key=name_key), lambda n: unit_choice_label(n, lang))
     elif name == schema.PLAN_ITEM:
         opts = ["", *schema.PLAN_ITEMS]
         opts = opts if value in opts else [str(value), *opts]
@@ -235,7 +236,7 @@ row = None
 if kind in TARGETED:
     space_id = st.selectbox(
         t("sg_space", lang),
-        sorted(space_ids, key=lambda i: names[i].casefold()),
+        sorted(space_ids, key=lambda i: name_key(names[i])),
         key="sg_space",
         format_func=lambda i: names.get(i, i),
         placeholder=t("choose", lang),

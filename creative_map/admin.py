@@ -11,20 +11,24 @@ import difflib
 import json
 import re
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Literal
 
-from creative_map.text import fold
+from creative_map.text import fold, name_key
 
 __all__ = [
+    "CarriedUnits",
     "District",
     "OldWard",
     "Unit2025",
     "UnknownUnitError",
+    "carry_units",
     "districts",
+    "districts_of_unit_2025",
     "is_district_name",
     "old_wards",
     "resolve_district",
@@ -211,6 +215,72 @@ def units_2025_of_district(district_name: str) -> frozenset[str]:
     """Return the names of the 2025 units that took in at least one ward of the district `district_name`."""
     district = resolve_district(district_name)
     return frozenset(u.name for w in old_wards() if w.district == district.name for u in units_2025_for_old_ward(w))
+
+
+@cache
+def _districts_by_default_unit() -> dict[str, frozenset[str]]:
+    """2025 unit name -> the districts whose old wards went, by the official default, into it."""
+    found: dict[str, set[str]] = {}
+    for ward in old_wards():
+        units = units_2025_for_old_ward(ward)
+        if units:
+            found.setdefault(units[0].name, set()).add(ward.district)
+    return {name: frozenset(ds) for name, ds in found.items()}
+
+
+def districts_of_unit_2025(name: str) -> frozenset[str]:
+    """Return the pre-2025 districts whose wards went into the 2025 unit `name` (by each old ward's official
+    default unit: a ward split between several units counts for its default one only).
+
+    One district for most units (111 of 126); two or more for a unit made of wards of several districts.
+    """
+    return _districts_by_default_unit().get(resolve_ward_2025(name).name, frozenset())
+
+
+@dataclass(frozen=True)
+class CarriedUnits:
+    """A unit filter carried to the other set of units: what it became and what could not be carried."""
+
+    carried: tuple[str, ...]
+    """Canonical names in the target set, in its chooser's order (districts by code, 2025 units by name)."""
+    dropped: tuple[str, ...]
+    """Names of the source set that have no single counterpart (a 2025 unit made of several districts)."""
+
+
+def carry_units(names: Iterable[str], *, to: Literal["district", "ward_2025"]) -> CarriedUnits:
+    """Return the units of the other set that a filter on `names` becomes when the person switches sets.
+
+    Parameters
+    ----------
+    names
+        Districts (when `to` is ``"ward_2025"``) or 2025 units (when `to` is ``"district"``), as any resolver
+        accepts them.
+    to
+        ``"ward_2025"``: each district becomes every 2025 unit that took in one of its wards
+        (`units_2025_of_district`), so no space of the district is lost (a unit that also took wards of
+        another district brings those in). ``"district"``: each 2025 unit becomes its district when all of its
+        wards came from one (`districts_of_unit_2025`); a unit made of several districts is dropped, and said.
+
+    Raises
+    ------
+    UnknownUnitError
+        When a name is no unit of the source set.
+    """
+    if to == "ward_2025":
+        wanted = {u for d in names for u in units_2025_of_district(d)}
+        return CarriedUnits(tuple(sorted(wanted, key=name_key)), ())
+    if to != "district":
+        raise ValueError(f"`to` must be 'district' or 'ward_2025', not {to!r}")
+    found: set[str] = set()
+    dropped: list[str] = []
+    for name in names:
+        unit = resolve_ward_2025(name).name
+        ds = districts_of_unit_2025(unit)
+        if len(ds) == 1:
+            found |= ds
+        else:
+            dropped.append(unit)
+    return CarriedUnits(tuple(d.name for d in districts() if d.name in found), tuple(dropped))
 
 
 def _key(text: str, affixes: tuple[str, ...]) -> str:

@@ -7,6 +7,7 @@ that chose them and how many spaces the data holds.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import logging
 import os
@@ -21,7 +22,7 @@ from creative_map.errors import DataError, Problem
 from creative_map.query import Filter, filter_spaces
 from creative_map.spatial_checks import space_warnings
 
-__all__ = ["Dataset", "Selection", "load", "select", "select_events"]
+__all__ = ["Dataset", "Selection", "data_date", "load", "select", "select_events"]
 
 logger = logging.getLogger(__name__)
 
@@ -140,3 +141,20 @@ def select(dataset: Dataset, flt: Filter | None = None) -> Selection:
     spaces = filter_spaces(dataset.spaces, flt, events=dataset.events)
     spaces = spaces.sort_values(schema.ID, kind="stable").reset_index(drop=True)
     return Selection(spaces, select_events(dataset.events, spaces, flt), flt, dataset.total)
+
+
+def data_date(dataset: Dataset) -> dt.date | None:
+    """Return the date of the data: the latest `last_verified` of its spaces, else the spaces file's date.
+
+    What a page states as "data as of" (None for a dataset built in memory with no dates).
+    """
+    column = dataset.spaces[schema.LAST_VERIFIED] if schema.LAST_VERIFIED in dataset.spaces.columns else ()
+    dates = [v.strip() for v in column if isinstance(v, str) and v.strip()]
+    latest = max(dates, default="")
+    try:
+        return dt.date.fromisoformat(latest)
+    except ValueError:
+        pass
+    if dataset.path is not None and dataset.path.exists():
+        return dt.datetime.fromtimestamp(dataset.path.stat().st_mtime, dt.UTC).date()
+    return None

@@ -13,6 +13,7 @@ from typing import Any, Final
 from creative_map import admin, schema
 from creative_map.query import Filter
 from creative_map.schema import Label
+from creative_map.text import unaccent
 from creative_map.types import DEFAULT_LANG, Lang, Level
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "plan_label",
     "space_names",
     "t",
+    "unit_choice_label",
     "unit_label",
     "vocab_label",
 ]
@@ -47,6 +49,10 @@ TEXTS: Final[dict[str, Label]] = {
         "Accents and capitals do not matter; parts of words work.",
     ),
     "count": Label("{shown} / {total} không gian", "{shown} of {total} spaces"),
+    "data_as_of": Label(
+        "Dữ liệu gồm {n} không gian, cập nhật đến ngày {date}.", "The data holds {n} spaces, checked up to {date}."
+    ),
+    "data_undated": Label("(chưa rõ ngày)", "(date unknown)"),
     "share": Label(
         "Đường dẫn của trang ghi lại lựa chọn hiện tại: sao chép để chia sẻ.",
         "The page address records your choices: copy it to share this view.",
@@ -57,6 +63,19 @@ TEXTS: Final[dict[str, Label]] = {
     "units": Label("Lọc theo đơn vị hành chính", "Filter by administrative unit"),
     "units_district": Label("Quận/huyện (trước 1/7/2025)", "District (before 1 July 2025)"),
     "units_ward_2025": Label("Phường/xã (từ 1/7/2025)", "Ward or commune (since 1 July 2025)"),
+    "units_carried_ward_2025": Label(
+        "Bộ lọc {n} quận/huyện cũ đã chuyển sang các phường/xã 2025 đã nhận phường của chúng:",
+        "The filter of {n} pre-2025 district(s) now names the 2025 wards and communes that took in their wards:",
+    ),
+    "units_carried_district": Label(
+        "Bộ lọc {n} phường/xã 2025 đã chuyển sang quận/huyện cũ của chúng:",
+        "The filter of {n} 2025 ward(s) and commune(s) now names their pre-2025 districts:",
+    ),
+    "units_carried_nothing": Label("không còn đơn vị nào", "no unit left"),
+    "units_dropped": Label(
+        "Bỏ khỏi bộ lọc (gồm phường của nhiều quận/huyện cũ, không chuyển được):",
+        "Dropped from the filter (made of wards of several pre-2025 districts, so no single district):",
+    ),
     "districts": Label("Quận/huyện", "Districts"),
     "wards_2025": Label("Phường/xã", "Wards and communes"),
     "categories": Label("Loại không gian", "Kind of space"),
@@ -367,6 +386,73 @@ TEXTS: Final[dict[str, Label]] = {
     "nav_suggest": Label("Góp ý", "Suggest"),
     "nav_status": Label("Tra cứu góp ý", "Suggestion status"),
     "nav_review": Label("Duyệt góp ý (cán bộ)", "Review (staff)"),
+    "nav_numbers": Label("Số liệu", "Numbers"),
+    "nav_whats_on": Label("Đang diễn ra", "What's on"),
+    # The Numbers page (planners): statistics per unit, a classed choropleth, the gaps.
+    "nb_title": Label("Số liệu theo đơn vị hành chính", "Numbers by administrative unit"),
+    "nb_intro": Label(
+        "Thống kê các không gian đang chọn trên trang Bản đồ theo quận/huyện cũ hoặc phường/xã 2025: số lượng, "
+        "mật độ, độ phủ và những nơi còn thiếu. Bấm một đơn vị trên bản đồ hoặc chọn một dòng của bảng để xem "
+        "đơn vị đó trên trang Bản đồ.",
+        "Statistics of the spaces selected on the Map page, by pre-2025 district or 2025 ward: counts, density, "
+        "coverage and the gaps. Click a unit on the map or pick a row of the table to see that unit on the Map "
+        "page.",
+    ),
+    "nb_filter": Label("Bộ lọc của trang Bản đồ: {filter}", "The Map page's filter: {filter}"),
+    "nb_level": Label("Thống kê theo", "Statistics by"),
+    "nb_measure": Label("Chỉ số trên bản đồ", "Measure mapped"),
+    "nb_method": Label("Cách chia lớp", "Classes by"),
+    "nb_k": Label("Số lớp", "Number of classes"),
+    "nb_map_label": Label("Bản đồ {measure} theo {level}, chia lớp", "Map of {measure} by {level}, in classes"),
+    "nb_units_count": Label("đơn vị", "units"),
+    "nb_table": Label("Bảng theo đơn vị", "Table by unit"),
+    "nb_table_help": Label(
+        "Chọn một dòng để xem đơn vị đó trên trang Bản đồ. Tệp CSV giữ mọi cột, tên cột như lệnh creative-map stats.",
+        "Pick a row to see that unit on the Map page. The CSV file keeps every column, named as by creative-map stats.",
+    ),
+    "nb_gaps": Label("Nơi còn thiếu", "Gaps"),
+    "nb_gaps_intro": Label(
+        "Các đơn vị mà trong vòng {distance} m quanh tâm không có không gian nào đang hoạt động, xa nhất trước.",
+        "The units with no active space within {distance} m of their centre, the farthest first.",
+    ),
+    "nb_gap_distance": Label("Khoảng cách tới không gian gần nhất (m)", "Distance to the nearest space (m)"),
+    "nb_no_gaps": Label("Không có đơn vị nào.", "None."),
+    "nb_download_stats": Label("Tải bảng (CSV)", "Download the table (CSV)"),
+    "nb_download_gaps": Label("Tải danh sách nơi còn thiếu (CSV)", "Download the gaps (CSV)"),
+    "nb_col_name": Label("Đơn vị", "Unit"),
+    "nb_col_code": Label("Mã", "Code"),
+    "nb_col_rank": Label("Hạng", "Rank"),
+    "nb_col_total": Label("Tổng số", "Total"),
+    "nb_col_active": Label("Đang hoạt động", "Active"),
+    "nb_col_area_km2": Label("Diện tích (km²)", "Area (km²)"),
+    "nb_col_spaces_per_km2": Label("Số không gian/km²", "Spaces per km²"),
+    "nb_col_share_500m": Label("Diện tích trong 500 m (%)", "Area within 500 m (%)"),
+    "nb_col_share_1km": Label("Diện tích trong 1 km (%)", "Area within 1 km (%)"),
+    "nb_col_nearest_active_m": Label("Từ tâm tới không gian gần nhất (m)", "Centre to nearest space (m)"),
+    "nb_col_nearest_active_id": Label("Không gian gần nhất", "Nearest space"),
+    # The What's on page (the public).
+    "wo_title": Label("Đang diễn ra và sắp tới", "What's on"),
+    "wo_intro": Label(
+        "Sự kiện tại các không gian sáng tạo đang chọn trên trang Bản đồ: đang diễn ra, trong tháng này, sắp tới. "
+        "Bấm tên một không gian để xem nó trên bản đồ.",
+        "Events at the creative spaces selected on the Map page: on now, later this month, coming up. Click a "
+        "space's name to see it on the map.",
+    ),
+    "wo_today": Label("Hôm nay ở Hà Nội: {date}", "Today in Hanoi: {date}"),
+    "wo_none_coming": Label(
+        "Chưa có sự kiện nào sắp diễn ra tại các không gian được chọn.", "No event is coming up at the spaces selected."
+    ),
+    "wo_past": Label("Sự kiện đã diễn ra ({n})", "Past events ({n})"),
+    "wo_on_map": Label("Xem {name} trên bản đồ", "Show {name} on the map"),
+    "wo_website": Label("Trang của sự kiện", "The event's page"),
+    "wo_new_tab": Label("(mở thẻ mới)", "(opens a new tab)"),
+    "wo_ics": Label("Tải lịch sự kiện (.ics)", "Download the events (.ics)"),
+    "wo_ics_help": Label(
+        "Tệp iCalendar nhập được vào Google Calendar, Outlook, Lịch của Apple; tải lại sau sẽ cập nhật các sự "
+        "kiện chứ không nhân đôi.",
+        "An iCalendar file for Google Calendar, Outlook or Apple Calendar; importing a newer one updates the "
+        "events instead of doubling them.",
+    ),
     "store_error": Label(
         "Không mở được kho góp ý; hãy báo cho người quản trị trang.",
         "The store of suggestions cannot be opened; please tell the site's administrator.",
@@ -745,3 +831,12 @@ def space_names(space: Mapping[str, Any], lang: Lang = DEFAULT_LANG) -> tuple[st
 def unit_label(name: str, lang: Lang = DEFAULT_LANG) -> str:
     """Return an administrative unit's display name in `lang` (``Hoàn Kiếm District`` in English)."""
     return admin.unit_label(name, lang) if name else ""
+
+
+def unit_choice_label(name: str, lang: Lang = DEFAULT_LANG) -> str:
+    """Return a unit's name as a chooser lists it: `unit_label`, then its short name without accents when that
+    differs (``Quận Hoàn Kiếm · Hoan Kiem``), so that typing ``hoan kiem`` finds it (a chooser's own search
+    matches the label's letters, accents included). The value chosen stays the canonical name."""
+    shown = unit_label(name, lang)
+    plain = unaccent(admin.short_name(name))
+    return shown if not name or plain in shown else f"{shown} · {plain}"

@@ -112,7 +112,7 @@ CATEGORIES: Final[dict[str, Category]] = {
         Category(
             "public_space",
             Label("Không gian công cộng", "Public space"),
-            "#2e7d32",
+            "#3c8454",
             "tree",
             "inventory",
             6,
@@ -121,45 +121,45 @@ CATEGORIES: Final[dict[str, Category]] = {
         Category(
             "heritage",
             Label("Không gian sáng tạo di sản, văn hóa", "Heritage and cultural space"),
-            "#8d6e63",
+            "#5a3c30",
             "university",
             "inventory",
             21,
             _AREA_SHAPES,
         ),
-        Category("education", Label("Giáo dục", "Education"), "#1565c0", "graduation-cap", "inventory", 10),
-        Category("museum", Label("Bảo tàng", "Museum"), "#6a1b9a", "bank", "inventory", 10),
+        Category("education", Label("Giáo dục", "Education"), "#126cfc", "graduation-cap", "inventory", 10),
+        Category("museum", Label("Bảo tàng", "Museum"), "#4e06a8", "bank", "inventory", 10),
         Category(
-            "craft_village", Label("Làng nghề", "Craft village"), "#ef6c00", "home", "inventory", 11, _AREA_SHAPES
+            "craft_village", Label("Làng nghề", "Craft village"), "#782a00", "home", "inventory", 11, _AREA_SHAPES
         ),
         Category(
             "creative_business",
             Label("Doanh nghiệp sáng tạo", "Creative business"),
-            "#00838f",
+            "#24605a",
             "lightbulb-o",
             "inventory",
             16,
         ),
-        Category("art_space", Label("Không gian nghệ thuật", "Art space"), "#c2185b", "paint-brush", "inventory", 24),
-        Category("online", Label("Không gian trực tuyến", "Online space"), "#546e7a", "globe", "inventory", 4),
+        Category("art_space", Label("Không gian nghệ thuật", "Art space"), "#d806ae", "paint-brush", "inventory", 24),
+        Category("online", Label("Không gian trực tuyến", "Online space"), "#303c5a", "globe", "inventory", 4),
         Category(
             "other",
             Label(
                 "Không gian sáng tạo khác (thư viện, phòng tranh, cà phê, co-working)",
                 "Other creative space (library, gallery, café, co-working)",
             ),
-            "#757575",
+            "#6c787e",
             "book",
             "inventory",
             24,
         ),
         Category(
-            "walking_street", Label("Phố đi bộ", "Walking street"), "#d32f2f", "male", "3.1.2.a", None, _AREA_SHAPES
+            "walking_street", Label("Phố đi bộ", "Walking street"), "#de3042", "male", "3.1.2.a", None, _AREA_SHAPES
         ),
         Category(
             "design_centre",
             Label("Trung tâm thiết kế sáng tạo", "Design centre"),
-            "#f9a825",
+            "#905400",
             "star",
             "3.1.1",
             None,

@@ -10,12 +10,24 @@ import re
 import unicodedata
 from typing import Any, Final
 
-__all__ = ["CLIP_CHARS", "FORMULA_START", "clip", "csv_cell", "escape_markdown", "fold", "nfc", "slugify"]
+__all__ = [
+    "CLIP_CHARS",
+    "FORMULA_START",
+    "clip",
+    "csv_cell",
+    "escape_markdown",
+    "fold",
+    "name_key",
+    "nfc",
+    "slugify",
+    "unaccent",
+]
 
 _DASHES = re.compile(r"[\u2010-\u2015\u2212]")
 _SPACES = re.compile(r"\s+")
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
 _D = str.maketrans({"đ": "d", "Đ": "d", "ð": "d", "Ð": "d"})
+_D_CASED = str.maketrans({"đ": "d", "Đ": "D", "ð": "d", "Ð": "D"})
 
 
 def nfc(text: str) -> str:
@@ -40,6 +52,21 @@ def fold(text: str) -> str:
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     stripped = _DASHES.sub("-", stripped)
     return _SPACES.sub(" ", stripped.casefold()).strip()
+
+
+def unaccent(text: str) -> str:
+    """Return `text` without its accents, `đ` as `d` and `Đ` as `D`, capitals kept: ``"Đống Đa"`` -> ``"Dong Da"``.
+
+    How a name is written where accents are not typed (what a person may search for).
+    """
+    decomposed = unicodedata.normalize("NFD", text.translate(_D_CASED))
+    return unicodedata.normalize("NFC", "".join(ch for ch in decomposed if not unicodedata.combining(ch)))
+
+
+def name_key(name: str) -> tuple[str, str]:
+    """Return the key that sorts names as a reader expects: folded first (``Á Space`` with the A's, ``đ`` with
+    the d's, capitals mixed in), then as written, so that equal folds keep one order."""
+    return fold(name), nfc(name)
 
 
 def slugify(text: str) -> str:

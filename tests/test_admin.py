@@ -1,6 +1,7 @@
 import pytest
 
 from creative_map import admin
+from creative_map.text import name_key
 
 
 def test_unit_counts():
@@ -93,3 +94,32 @@ def test_district_bounding_boxes_hold_their_centroids():
         min_lon, min_lat, max_lon, max_lat = d.bbox
         assert min_lon < max_lon and min_lat < max_lat
         assert min_lon - 0.05 <= d.lon <= max_lon + 0.05 and min_lat - 0.05 <= d.lat <= max_lat + 0.05, d.name
+
+
+# ------------------------------------------------------------------------ a unit filter carried to the other set
+
+
+def test_districts_carry_to_every_2025_unit_that_took_their_wards():
+    carried = admin.carry_units(["Quận Hoàn Kiếm"], to="ward_2025")
+    assert set(carried.carried) == admin.units_2025_of_district("Quận Hoàn Kiếm")
+    assert {"Phường Hoàn Kiếm", "Phường Cửa Nam", "Phường Hồng Hà"} <= set(carried.carried)
+    assert carried.dropped == ()
+
+
+def test_a_2025_unit_carries_back_to_its_one_district_and_one_of_several_districts_is_dropped():
+    assert admin.districts_of_unit_2025("Phường Hoàn Kiếm") == {"Quận Hoàn Kiếm"}
+    several = next(u.name for u in admin.units_2025() if len(admin.districts_of_unit_2025(u.name)) > 1)
+    carried = admin.carry_units(["hoan kiem", several], to="district")  # resolved as any resolver resolves
+    assert carried.carried == ("Quận Hoàn Kiếm",)
+    assert carried.dropped == (several,)
+
+
+def test_carried_units_come_in_the_choosers_order_and_unknown_names_are_refused():
+    every = admin.carry_units([d.name for d in admin.districts()], to="ward_2025").carried
+    assert len(every) == 126 and list(every) == sorted(every, key=name_key)
+    back = admin.carry_units(every, to="district").carried
+    assert list(back) == [d.name for d in admin.districts() if d.name in back]  # by code
+    with pytest.raises(admin.UnknownUnitError):
+        admin.carry_units(["Quận Nowhere"], to="ward_2025")
+    with pytest.raises(ValueError, match="`to`"):
+        admin.carry_units([], to="province")  # type: ignore[arg-type]

@@ -136,3 +136,61 @@ def test_validate_warns_with_the_distance_when_the_position_contradicts_the_dist
     assert "field 'district': point (105.83630, 21.02910) lies in Quận Đống Đa" in result.stdout
     assert "m from Quận Hoàn Kiếm: check the position or the district" in result.stdout
     assert "warning(s)" in result.stdout and "0 warning(s)" not in result.stdout
+
+
+# ------------------------------------------------------------------ on the shipped data: quiet, and 100 columns wide
+
+
+SHIPPED_COMMANDS = [
+    ["stats"],
+    ["stats", "--by", "ward"],
+    ["gaps"],
+    ["gaps", "--by", "ward"],
+    ["near", "105.8523", "21.0288"],
+    ["near", "105.8523", "21.0288", "--radius", "3000"],
+]
+
+
+@pytest.mark.parametrize("args", SHIPPED_COMMANDS, ids=" ".join)
+def test_tables_on_screen_fit_100_columns_and_print_no_warning(args, capsys, monkeypatch):
+    monkeypatch.delenv("CREATIVE_MAP_DATA", raising=False)  # the shipped data, with the real 2025 wards
+    assert main(args) == 0
+    out, err = capsys.readouterr()
+    assert err == ""  # no warning about the shipped data (the Tây Phương pagoda's once)
+    lines = out.splitlines()
+    assert len(lines) > 3 and max(len(line) for line in lines) <= 100, max(lines, key=len)
+
+
+def test_stats_on_screen_keeps_the_measures_and_says_where_the_rest_is(capsys, monkeypatch):
+    monkeypatch.delenv("CREATIVE_MAP_DATA", raising=False)
+    assert main(["stats", "--by", "ward"]) == 0
+    out = capsys.readouterr().out
+    header = out.splitlines()[0].split()
+    assert header == ["name", "code", "total", "active", "km2", "per_km2", "500m", "1km", "nearest_m"]
+    assert "Phường Văn Miếu - Quốc Tử Giám" in out  # names are not cut
+    assert "per-category counts: --wide" in out and "km2 = area_km2" in out
+    assert main(["stats", "--wide"]) == 0
+    wide = capsys.readouterr().out
+    assert {"public_space", "design_centre", "nearest_active_id", "spaces_per_km2"} <= set(wide.splitlines()[0].split())
+
+
+def test_files_keep_every_column(tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("CREATIVE_MAP_DATA", raising=False)
+    out = tmp_path / "stats.csv"
+    assert main(["stats", "--by", "ward", "-o", str(out)]) == 0
+    rows = read_csv(out)
+    assert len(rows) == 126 and {"public_space", "share_500m", "nearest_active_id"} <= set(rows[0])
+    capsys.readouterr()
+    assert main(["stats", "--format", "json"]) == 0
+    assert "craft_village" in json.loads(capsys.readouterr().out)[0]
+
+
+def test_every_command_says_force_to_replace_a_file(tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("CREATIVE_MAP_DATA", raising=False)
+    target = tmp_path / "x.csv"
+    target.write_text("keep", encoding="utf-8")
+    for args in (["stats"], ["gaps"], ["near", "105.85", "21.03"], ["export", "--format", "csv"]):
+        assert main([*args, "-o", str(target)]) == 1
+        err = capsys.readouterr().err
+        assert "use --force to replace it" in err and "force=True" not in err, args
+    assert target.read_text(encoding="utf-8") == "keep"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -336,3 +337,12 @@ def test_the_offline_list_sits_beside_the_map_on_a_desktop_and_below_it_on_a_pho
         assert heading.is_visible()
     finally:
         page.close()
+
+
+def test_the_offline_page_has_a_title_a_language_and_a_list_a_keyboard_can_scroll(data):
+    """axe-core: a page needs a <title> and <html lang>; the events column scrolls on its own on a wide screen,
+    so it must take the focus (tests/e2e/test_accessibility_e2e.py runs axe itself)."""
+    for lang, title in (("vi", "Mạng lưới không gian sáng tạo Hà Nội"), ("en", "Hanoi creative-space network")):
+        page = export.download(select(load(data)), "html", lang=lang, date=TODAY).data.decode("utf-8")
+        assert f'<html lang="{lang}">' in page and f"<title>{title}</title>" in page
+        assert re.search(r'<section class="cm-whats-on"[^>]* tabindex="0"', page)

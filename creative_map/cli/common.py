@@ -20,6 +20,7 @@ import json
 import math
 import os
 import re
+import textwrap
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Final, NoReturn, TypeAlias
@@ -510,13 +511,71 @@ def output_format(args: argparse.Namespace) -> str:
     return suffix if suffix in TABLE_FORMATS else "table"
 
 
-def emit(table: pd.DataFrame, args: argparse.Namespace, *, note: str = "") -> None:
+SCREEN_WIDTH: Final = 100
+"""How wide a table printed on screen may be (CSV and JSON, and a table written with -o, keep every column)."""
+SHORT_HEADERS: Final = {
+    analysis.NEAREST_ACTIVE_M: "nearest_m",
+    analysis.NEAREST_ACTIVE_ID: "nearest_id",
+    analysis.SHARE_500M: "500m",
+    analysis.SHARE_1KM: "1km",
+    analysis.AREA_KM2: "km2",
+    analysis.SPACES_PER_KM2: "per_km2",
+    analysis.DISTANCE_M: "dist_m",
+}
+"""Headers shortened on screen (the note under the table says what they are)."""
+SHORT_NOTE: Final = (
+    "columns: km2 = area_km2, per_km2 = spaces per km2, 500m / 1km = share of the area within 500 m / 1 km of "
+    "an active space, nearest_m / nearest_id = the nearest active space from the unit's centre"
+)
+
+
+def screen_table(
+    table: pd.DataFrame, *, columns: Sequence[str] | None = None, width: int = SCREEN_WIDTH
+) -> tuple[pd.DataFrame, bool]:
+    """Return `table` as a screen shows it within `width` characters, and whether headers were shortened.
+
+    Only `columns` (all when None), headers of `SHORT_HEADERS` shortened, and the longest text cells cut with
+    ``…`` until the table fits (numbers are never cut).
+    """
+    out = table[list(columns)] if columns is not None else table
+    shortened = any(c in SHORT_HEADERS for c in out.columns)
+    records = pd.DataFrame(_records(out), columns=list(out.columns)).rename(columns=SHORT_HEADERS)
+    texts = [c for c in records.columns if records[c].map(lambda v: isinstance(v, str)).any()]
+    limit = max((records[c].map(lambda v: len(v) if isinstance(v, str) else 0).max() for c in texts), default=0)
+    while texts and limit > 8 and len(render(records, "table").splitlines()[0]) > width:
+        limit -= 2
+        for c in texts:
+            records[c] = [_cut(v, limit) for v in records[c]]
+    return records, shortened
+
+
+def _cut(value: Any, limit: int) -> Any:
+    return value if not isinstance(value, str) or len(value) <= limit else value[: limit - 1] + "…"
+
+
+def emit(
+    table: pd.DataFrame,
+    args: argparse.Namespace,
+    *,
+    note: str = "",
+    screen: Sequence[str] | None = None,
+    fit: bool = True,
+) -> None:
     """Print `table`, or write it atomically to ``-o FILE``; print `note` under a table on screen.
 
-    A command calls `check_output` first, before its work; this checks again before writing.
+    On screen, a table is fitted into `SCREEN_WIDTH` columns (`screen_table`; `screen` names the columns shown,
+    all when None) unless `fit` is False, and the note is wrapped to that width; a file, CSV and JSON keep
+    every column. A command calls `check_output` first, before its work; this checks again before writing.
     """
     fmt = output_format(args)
-    text = render(table, fmt)
+    shortened = False
+    if fmt == "table" and not args.output and fit:
+        fitted, shortened = screen_table(table, columns=screen)
+        text = render(fitted, fmt)
+    else:
+        text = render(table, fmt)
+    if shortened:
+        note = "\n".join(n for n in (note, SHORT_NOTE) if n)
     if args.output:
         check_output(args.output, force=args.force)
         write_text_atomic(args.output, text, force=args.force, encoding="utf-8-sig" if fmt == "csv" else "utf-8")
@@ -524,4 +583,4 @@ def emit(table: pd.DataFrame, args: argparse.Namespace, *, note: str = "") -> No
     else:
         print(terminal_text(text), end="")
     if note and fmt == "table":
-        print(note)
+        print("\n".join(textwrap.fill(line, SCREEN_WIDTH, subsequent_indent="  ") for line in note.splitlines()))

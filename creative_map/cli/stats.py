@@ -6,6 +6,7 @@ import argparse
 
 import creative_map
 from creative_map import analysis
+from creative_map.boundaries import CODE, NAME
 from creative_map.cli.common import (
     EXIT_OK,
     Subparsers,
@@ -38,8 +39,29 @@ def register(subparsers: Subparsers) -> None:
         help="attribute: each space in its stated unit, as the filter does (default); join: in the unit whose "
         "polygon holds it",
     )
+    parser.add_argument(
+        "--wide",
+        action="store_true",
+        help="on screen, every column (the per-category counts too); by default a table that fits 100 columns "
+        "(CSV, JSON and -o FILE always hold every column)",
+    )
     add_filter_arguments(parser)
     add_output_arguments(parser)
+
+
+SCREEN: tuple[str, ...] = (
+    NAME,
+    CODE,
+    analysis.TOTAL,
+    analysis.ACTIVE,
+    analysis.AREA_KM2,
+    analysis.SPACES_PER_KM2,
+    analysis.SHARE_500M,
+    analysis.SHARE_1KM,
+    analysis.NEAREST_ACTIVE_M,
+)
+"""The columns a table on screen shows (``--wide``: all of them)."""
+WIDE_NOTE = "per-category counts: --wide, or --format csv|json, or -o FILE"
 
 
 def run(args: argparse.Namespace) -> int:
@@ -50,5 +72,6 @@ def run(args: argparse.Namespace) -> int:
     units = units_from_args(args)
     selection = creative_map.select(creative_map.load(data_arg(args)), flt)
     table = analysis.unit_statistics(selection, units, level=level_from_args(args), by=args.count_by)
-    emit(table, args, note=approximate_note(units))
+    notes = [approximate_note(units), "" if args.wide else WIDE_NOTE]
+    emit(table, args, note="\n".join(n for n in notes if n), screen=SCREEN, fit=not args.wide)
     return EXIT_OK

@@ -23,7 +23,7 @@ from creative_map.dataset import Selection
 from creative_map.export._common import ExportOptions, cell_text
 from creative_map.text import csv_cell
 
-__all__ = ["CSV_EXTRA", "write_csv"]
+__all__ = ["CSV_EXTRA", "frame_csv", "write_csv"]
 
 CSV_EXTRA: Final = ("lat", "lon", "wkt")
 """The columns after the schema's fields: a point on the geometry (7 decimals) and the whole geometry as WKT."""
@@ -41,3 +41,11 @@ def write_csv(selection: Selection, path: Path, options: ExportOptions) -> None:
     frame["lon"] = spaces[schema.REP_LON].round(7).to_numpy()
     frame["wkt"] = [csv_cell(wkt) for wkt in shapely.to_wkt(spaces.geometry.to_numpy(), rounding_precision=-1)]
     frame.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+
+
+def frame_csv(frame: pd.DataFrame) -> bytes:
+    """Return any table (statistics, gaps) as the CSV this project writes: UTF-8 with a byte-order mark, CRLF,
+    every text cell through `creative_map.text.csv_cell` (numbers stay numbers), NaN as an empty cell."""
+    clean = frame.map(csv_cell)
+    text: str = clean.to_csv(index=False, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    return text.encode("utf-8-sig")

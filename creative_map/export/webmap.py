@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 from typing import Final
 
-from branca.element import MacroElement
+from branca.element import Figure, MacroElement
 from jinja2 import Template
 
 from creative_map import mapping
@@ -37,6 +37,7 @@ EVENTS_CSS: Final = """
 .cm-whats-on .cm-when { display: block; color: #57606a; font-variant-numeric: tabular-nums; }
 .cm-whats-on .cm-event { font-weight: 600; }
 .cm-whats-on a { color: #0b5cad; }
+.cm-whats-on:focus-visible { outline: 3px solid #0b5cad; outline-offset: -3px; }
 .cm-whats-on .cm-where { display: block; }
 @media (min-width: 900px) {
   .folium-map { width: calc(100% - 24rem) !important; }
@@ -119,7 +120,8 @@ def events_html(selection: Selection, *, lang: Lang, today: dt.date) -> str:
     if not len(on):
         return ""
     parts = [
-        f'<section class="cm-whats-on" lang="{_e(lang)}" aria-labelledby="cm-whats-on-title">',
+        # tabindex: on a wide screen the section scrolls on its own, and a keyboard must be able to scroll it
+        f'<section class="cm-whats-on" lang="{_e(lang)}" aria-labelledby="cm-whats-on-title" tabindex="0">',
         f'<h2 id="cm-whats-on-title">{_e(t("events_title", lang))}</h2>',
         f'<p class="cm-as-of">{_e(t("events_as_of", lang, date=date_range_text(today, today, lang)))}</p>',
     ]
@@ -153,7 +155,11 @@ def html_text(selection: Selection, options: ExportOptions) -> str:
     listing = events_html(selection, lang=options.lang, today=options.date)
     if listing:
         m.add_child(_EventsList(listing))
-    return _stable_ids(str(m.get_root().render()))
+    root = m.get_root()
+    assert isinstance(root, Figure), "a folium map always sits in a Figure"
+    root.title = html.escape(t("export_title", options.lang))  # a page needs a title (WCAG 2.4.2), and a language
+    page = str(root.render()).replace("<html>", f'<html lang="{_e(options.lang)}">', 1)
+    return _stable_ids(page)
 
 
 def write_html(selection: Selection, path: Path, options: ExportOptions) -> None:

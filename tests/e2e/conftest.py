@@ -6,6 +6,7 @@ third-party server: only basemap tiles are ever asked for outside, and the map d
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
@@ -212,3 +213,62 @@ def open_page(browser: Any) -> Iterator[Callable[..., tuple[Any, Blocked]]]:
 
 def map_frame(page: Any) -> Any:
     return page.frame_locator(MAP_FRAME)
+
+
+# ------------------------------------------------------------------------------------------------------------
+# The pages of issue 14 (What's on, Numbers ...): the e2e spaces with events on every side of today.
+# ------------------------------------------------------------------------------------------------------------
+
+
+def dated_events(today: dt.date) -> dict[str, Any]:
+    """Events on every side of `today`: on now, later this month (when the month has days left), next month, past."""
+
+    def event(event_id: str, start: dt.date, end: dt.date, space_ids: list[str], **props: Any) -> dict[str, Any]:
+        properties = {
+            "id": event_id,
+            "name_vi": f"Sự kiện {event_id}",
+            "name_en": f"Event {event_id}",
+            "start": start.isoformat(),
+            "end": end.isoformat(),
+            "space_ids": space_ids,
+            "sources": ["https://example.org/events"],
+        }
+        return {"type": "Feature", "geometry": None, "properties": properties | props}
+
+    next_month = (today.replace(day=1) + dt.timedelta(days=32)).replace(day=3)
+    found = [
+        event("now", today - dt.timedelta(days=1), today + dt.timedelta(days=2), ["van-mieu-quoc-tu-giam"]),
+        event("next-month", next_month, next_month, ["ho-hoan-kiem", "nha-hat-mua-roi-thang-long"],
+              website="https://example.org/next"),
+        event("past", dt.date(2024, 11, 9), dt.date(2024, 11, 17), ["ho-hoan-kiem"]),
+    ]  # fmt: skip
+    later = today + dt.timedelta(days=2)
+    if later.month == today.month:
+        found.append(event("this-month", later, later, ["ho-hoan-kiem"]))
+    return {"type": "FeatureCollection", "features": found}
+
+
+@pytest.fixture(scope="session")
+def pages_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The e2e spaces, with events now, later this month, next month and in the past (relative to today in Hanoi,
+    when the app runs: the What's on page reads the clock)."""
+    from creative_map.events import hanoi_today
+
+    folder = tmp_path_factory.mktemp("pages-data")
+    (folder / "spaces.geojson").write_text(json.dumps(e2e_spaces(), ensure_ascii=False), encoding="utf-8")
+    (folder / "events.geojson").write_text(
+        json.dumps(dated_events(hanoi_today()), ensure_ascii=False), encoding="utf-8"
+    )
+    return folder / "spaces.geojson"
+
+
+@pytest.fixture(scope="session")
+def pages_url(pages_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app on `pages_data`, with a store of suggestions of its own."""
+    folder = tmp_path_factory.mktemp("pages-app")
+    env = {"CREATIVE_MAP_DB": str(folder / "store.sqlite3")}
+    proc, url = start_app(pages_data, folder / "streamlit.log", env=env)
+    try:
+        yield url
+    finally:
+        stop_app(proc)
