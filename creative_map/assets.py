@@ -26,6 +26,7 @@ __all__ = [
     "ASSETS",
     "DEFAULT_STATIC_URL",
     "MAP_ASSET",
+    "STATIC_ROOT_URL",
     "VENDOR_FILES",
     "Asset",
     "css_urls",
@@ -34,6 +35,7 @@ __all__ = [
     "inline_js",
     "js_urls",
     "source_dir",
+    "static_root_url",
     "static_url",
 ]
 
@@ -42,8 +44,10 @@ logger = logging.getLogger(__name__)
 VENDOR = "vendor"
 """The folder under the app's static folder that holds the copies."""
 
-DEFAULT_STATIC_URL = "/app/static/vendor"
-"""Where Streamlit serves ``static/vendor/`` (``[server] enableStaticServing = true``)."""
+STATIC_ROOT_URL = "/app/static"
+"""Where Streamlit serves the app's ``static/`` folder (``[server] enableStaticServing = true``)."""
+DEFAULT_STATIC_URL = f"{STATIC_ROOT_URL}/{VENDOR}"
+"""Where Streamlit serves ``static/vendor/``."""
 
 
 @dataclass(frozen=True)
@@ -152,6 +156,13 @@ def _same_file(a: Path, b: Path) -> bool:
     return b.is_file() and a.stat().st_size == b.stat().st_size and a.read_bytes() == b.read_bytes()
 
 
+def static_root_url(base_url_path: str = "") -> str:
+    """Return where Streamlit serves the app's ``static/`` folder under the base path `base_url_path` (see
+    `static_url`): ``/app/static``, or ``/app/app/static`` behind nginx at ``/app/``."""
+    base = base_url_path.strip().strip("/")
+    return f"/{base}{STATIC_ROOT_URL}" if base else STATIC_ROOT_URL
+
+
 def static_url(base_url_path: str = "") -> str:
     """Return where Streamlit serves ``static/vendor/`` for an app run with ``--server.baseUrlPath`` `base_url_path`.
 
@@ -166,8 +177,7 @@ def static_url(base_url_path: str = "") -> str:
         Streamlit's ``server.baseUrlPath`` option (``st.get_option("server.baseUrlPath")``); "" for none.
         Slashes around it do not matter.
     """
-    base = base_url_path.strip().strip("/")
-    return f"/{base}{DEFAULT_STATIC_URL}" if base else DEFAULT_STATIC_URL
+    return f"{static_root_url(base_url_path)}/{VENDOR}"
 
 
 def js_urls(base_url: str = DEFAULT_STATIC_URL, *, names: tuple[str, ...] = ("leaflet",)) -> list[tuple[str, str]]:
