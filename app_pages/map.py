@@ -61,12 +61,6 @@ def turn_page(step: int) -> None:
     st.session_state["list_page"] = max(0, st.session_state.get("list_page", 0) + step)
 
 
-def on_table() -> None:
-    rows = st.session_state["table"].selection.rows
-    if rows:
-        choose(st.session_state["table_ids"][rows[0]])
-
-
 def restore_view(params: dict[str, list[str]], space_ids: set[str]) -> list[urlstate.Notice]:
     """Set the widgets to the view `params` describe (the language excepted: app.py's switch holds it)."""
     state, notices = urlstate.parse_params(params, space_ids=space_ids)
@@ -238,9 +232,8 @@ with listing:
         help=t("pick_help", lang),
     )
     if len(table):
-        st.dataframe(
-            table, key="table", on_select=on_table, selection_mode="single-row", hide_index=True, width="stretch"
-        )
+        # A plain HTML table: no data grid to load (about 30 requests and 1.7 MB of JavaScript less per visitor).
+        st.html(mapping.list_html(table, caption=t("list", lang)))
         if pages > 1:
             first = page * LIST_PAGE + 1
             back, where, forward = st.columns([1, 3, 1], vertical_alignment="center")

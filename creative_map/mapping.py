@@ -69,6 +69,7 @@ __all__ = [
     "focus",
     "legend_html",
     "list_frame",
+    "list_html",
     "payload_meta",
     "position_layer",
     "position_map",
@@ -86,6 +87,8 @@ logger = logging.getLogger(__name__)
 HANOI_CENTRE: Final = (21.0285, 105.8542)
 """(lat, lon) of Hoàn Kiếm Lake: where an empty map opens."""
 MAX_ZOOM: Final = 19
+MIN_ZOOM: Final = 8
+"""Hanoi whole in a phone's width; farther out there is nothing to see (and markercluster has fewer levels)."""
 FOCUS_ZOOM: Final = 16
 POSITION_ZOOM: Final = 17
 """The zoom of a map made to place one space (a building is then a few dozen pixels wide)."""
@@ -569,6 +572,7 @@ def _new_map(spaces: gpd.GeoDataFrame, *, basemap: Basemap, lang: Lang, fit: boo
         raise ValueError(f"`basemap` must be one of {', '.join(BASEMAPS)}, not {basemap!r}")
     m = folium.Map(location=HANOI_CENTRE, zoom_start=11, tiles=None, control_scale=True)
     m.options["maxZoom"] = MAX_ZOOM  # Leaflet.markercluster needs it on the map even without tiles
+    m.options["minZoom"] = MIN_ZOOM  # and computes its clusters for every zoom between the two
     tiles = TILES[basemap]
     if tiles is not None:
         folium.TileLayer(
@@ -1048,6 +1052,33 @@ def list_frame(selection: Selection, *, lang: Lang = "vi", limit: int | None = N
             t("col_events", lang): [event_counts.get(sid, 0) for sid in spaces[schema.ID]],
         },
         index=pd.Index(spaces[schema.ID].tolist(), name=schema.ID),
+    )
+
+
+_LIST_STYLE: Final = (
+    "<style>.cm-list{width:100%;border-collapse:collapse;font-size:.875rem;line-height:1.35}"
+    ".cm-list caption{position:absolute;left:-9999px}"
+    ".cm-list th,.cm-list td{padding:.3rem .45rem;border-bottom:1px solid rgba(49,51,63,.15);text-align:left;"
+    "vertical-align:top;overflow-wrap:anywhere}.cm-list th{font-weight:600;background:rgba(49,51,63,.04)}"
+    ".cm-list td.cm-num,.cm-list th.cm-num{text-align:right}</style>"
+)
+
+
+def list_html(table: pd.DataFrame, *, caption: str = "") -> str:
+    """Return a `list_frame` table as an HTML table: a header per column, one row per space (``data-id``: its id),
+    every value escaped; the last column (events) right-aligned. `caption` names the table for screen readers."""
+    last = len(table.columns) - 1
+    number = ' class="cm-num"'
+    head = "".join(
+        f'<th scope="col"{number if i == last else ""}>{_e(name)}</th>' for i, name in enumerate(table.columns)
+    )
+    rows = []
+    for space_id, values in zip(table.index, table.itertuples(index=False), strict=True):
+        cells = "".join(f"<td{number if i == last else ''}>{_e(v)}</td>" for i, v in enumerate(values))
+        rows.append(f'<tr data-id="{_e(space_id)}">{cells}</tr>')
+    return (
+        f'{_LIST_STYLE}<table class="cm-list"><caption>{_e(caption)}</caption>'
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
     )
 
 

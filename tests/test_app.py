@@ -118,10 +118,10 @@ def map_ids(at: AppTest) -> list[str]:
 
 
 def list_ids(at: AppTest) -> list[str]:
-    """The ids of the rows of the list (the table), as the app showed them."""
-    table = [d for d in at.dataframe if d.key == "table"] if at.dataframe else []
-    ids = list(at.session_state["table_ids"])
-    assert not table or len(table[0].value) == len(ids)
+    """The ids of the rows of the list (an HTML table), as the app showed them."""
+    tables = [h.proto.body for h in at.get("html") if 'class="cm-list"' in h.proto.body]
+    ids = re.findall(r'<tr data-id="([^"]+)">', tables[0]) if tables else []
+    assert ids == list(at.session_state["table_ids"])
     return ids
 
 

@@ -482,3 +482,14 @@ def test_space_rows_are_lean_and_in_neither_language(spaces) -> None:
         "Nhà hát Múa rối Thăng Long",
         "Thang Long Water Puppet Theatre",
     ]
+
+
+def test_the_list_is_a_plain_html_table_with_everything_escaped(write_json) -> None:
+    evil = make_space(id="xuong", name_vi='<img src=x onerror="alert(1)">Xưởng', name_en="<b>Workshop</b>")
+    frame = io.load_spaces(write_json(collection(evil, make_space(105.85, 21.03, id="khac"))))
+    table = list_frame(selected(frame), lang="en")
+    page = mapping.list_html(table, caption="List & more")
+    assert "<img" not in page and "<b>" not in page and "&lt;b&gt;Workshop&lt;/b&gt;" in page
+    assert re.findall(r'<tr data-id="([^"]+)">', page) == ["khac", "xuong"]
+    assert '<th scope="col">Name</th>' in page and "<caption>List &amp; more</caption>" in page
+    assert page.count('<td class="cm-num">0</td>') == 2  # the number of events, right-aligned

@@ -219,6 +219,10 @@
     return false;
   };
 
+  function now() {
+    return root.performance ? root.performance.now() : new Date().getTime();
+  }
+
   function allRows(n) {
     var idx = new Array(n);
     for (var i = 0; i < n; i++) { idx[i] = i; }
@@ -299,9 +303,10 @@
     if (!map.getPane("cmUnits")) { map.createPane("cmUnits").style.zIndex = 350; }
     var app = map.cmApp = {A: A, spaces: new Spaces(map, A.meta), loaded: false, view: null, shownCode: null,
       first: true, focused: null, units: {}, unitsKey: "", unitsLayer: null,
-      legend: legend(map, "<summary>" + "</summary>")};
+      legend: legend(map, "<summary>" + "</summary>"), times: {start: now()}};
     container.setAttribute("data-cm-state", "loading");
     fetchJSON(A.data).then(function (body) {
+      app.times.loaded = now();
       if (!body || body.v !== 1 || body.f.length !== A.n) { throw new Error("unexpected data file"); }
       app.spaces.rows = body.f;
       app.loaded = true;
@@ -361,8 +366,11 @@
     if (!app.loaded) { return; }
     var spaces = app.spaces, idx = readShown(V.m, spaces.rows.length);
     if (app.shownCode !== V.m) {
+      var started = now();
       spaces.show(idx);
       app.shownCode = V.m;
+      app.times.drawn = now();
+      app.times.draw = app.times.drawn - started;
     }
     // The view stays as the person left it; only the first view, or one with nothing shown in sight, fits.
     if (!V.s && idx.length && (app.first || !spaces.anyInView(idx))) {
