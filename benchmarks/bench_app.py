@@ -142,6 +142,15 @@ def open_page(browser: Any, url: str, ready: str, arg: Any) -> tuple[float, Any,
     return time.perf_counter() - start, page, context, traffic
 
 
+FRAME_TIMES = f"""() => {{
+  const frame = document.querySelector('{MAP_FRAME}').contentWindow, app = frame.creativeMap.maps[0].cmApp;
+  return [(frame.performance.timeOrigin - performance.timeOrigin) / 1000, app.times.drawn / 1000,
+          (app.times.loaded - app.times.start) / 1000, app.times.draw / 1000];
+}}"""
+"""Seconds from the page's navigation to the map's frame, from the frame to the spaces drawn, from the map's
+script start to its rows loaded, and of the drawing itself (the map's script records them)."""
+
+
 def filter_change(page: Any, ready: str, n: int) -> float:
     """Choose the category in the sidebar; return seconds until the map shows the `n` filtered spaces."""
     box = page.get_by_role("combobox", name="Loại không gian")
@@ -193,10 +202,11 @@ def measure_app(browser: Any, data: Path, out: Path, n: int, n_filtered: int, re
         context.close()
         row["cold_s"] = round(seconds, 3)
         row["cold_peak_mb"] = round(process_memory_mb(pid)[0])
-        firsts, changes = [], []
+        firsts, changes, frames = [], [], []
         for i in range(repeat):
             seconds, page, context, traffic = open_page(browser, url, APP_DRAWN, n)
             firsts.append(seconds)
+            frames.append(page.evaluate(FRAME_TIMES))
             if i == 0:
                 data_file = traffic.bytes_of("/app/static/cm/spaces.")
                 row["ws_bytes"] = traffic.ws
@@ -206,6 +216,9 @@ def measure_app(browser: Any, data: Path, out: Path, n: int, n_filtered: int, re
             changes.append(filter_change(page, APP_DRAWN, n_filtered))
             context.close()
         row["first_map_s"] = median(firsts)
+        row["frame_at_s"], row["in_frame_s"], row["rows_wait_s"], row["draw_s"] = (
+            median([f[k] for f in frames]) for k in range(4)
+        )
         row["filter_change_s"] = median(changes)
         row["peak_mb"], row["rss_mb"] = (round(v) for v in process_memory_mb(pid))
 

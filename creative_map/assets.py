@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from urllib.parse import urlencode
 
 __all__ = [
     "ASSETS",
@@ -34,6 +35,7 @@ __all__ = [
     "inline_css",
     "inline_js",
     "js_urls",
+    "prefetch_url",
     "source_dir",
     "static_root_url",
     "static_url",
@@ -48,6 +50,9 @@ STATIC_ROOT_URL = "/app/static"
 """Where Streamlit serves the app's ``static/`` folder (``[server] enableStaticServing = true``)."""
 DEFAULT_STATIC_URL = f"{STATIC_ROOT_URL}/{VENDOR}"
 """Where Streamlit serves ``static/vendor/``."""
+
+
+PREFETCH_JS = "prefetch.js"
 
 
 @dataclass(frozen=True)
@@ -91,8 +96,16 @@ VENDOR_FILES: tuple[Asset, ...] = (
 )
 """The third-party libraries, in load order: Leaflet first, then the plugins."""
 
-MAP_ASSET = Asset("creative_map", "creative_map", "resources/map", js=("creative_map.js",), css=("creative_map.css",))
-"""The map's own script (``creativeMap.spacesLayer`` ...) and style sheet, package data of `creative_map`."""
+MAP_ASSET = Asset(
+    "creative_map",
+    "creative_map",
+    "resources/map",
+    js=("creative_map.js",),
+    css=("creative_map.css",),
+    extra=(PREFETCH_JS,),
+)
+"""The map's own script (``creativeMap.spacesLayer`` ...) and style sheet, package data of `creative_map`; the app's
+map also loads ``prefetch.js`` first (`prefetch_url`), which starts fetching its data file."""
 
 ASSETS: tuple[Asset, ...] = (*VENDOR_FILES, MAP_ASSET)
 """Everything the map page loads, in load order (the map's script needs Leaflet and markercluster)."""
@@ -195,6 +208,12 @@ def css_urls(base_url: str = DEFAULT_STATIC_URL, *, names: tuple[str, ...] = ("l
         if a.name in names
         for i, css in enumerate(a.css)
     ]
+
+
+def prefetch_url(base_url: str, *, gz: str, json: str) -> str:
+    """Return the address of the map's ``prefetch.js`` carrying a data file's addresses (``?gz=...&json=...``):
+    loaded before Leaflet, it starts the download while the other scripts load."""
+    return f"{base_url}/{MAP_ASSET.name}/{PREFETCH_JS}?{urlencode({'gz': gz, 'json': json})}"
 
 
 def _asset(name: str) -> Asset:

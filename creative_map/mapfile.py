@@ -13,6 +13,7 @@ and the map's script decompresses it (``DecompressionStream``); browsers without
 from __future__ import annotations
 
 import base64
+import functools
 import gzip
 import hashlib
 import json
@@ -26,6 +27,7 @@ from typing import Any, Final
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 
 from creative_map import schema
 from creative_map.atomic import atomic_path
@@ -43,7 +45,7 @@ KEEP_S: Final = 24 * 3600
 """Files of other versions are removed once they have not been written for this long (`remove_old`)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class StaticFile:
     """A file for the map: its name (by content), its JSON bytes, and the spaces' ids in row order."""
 
@@ -52,6 +54,11 @@ class StaticFile:
     body: bytes
     ids: tuple[str, ...] = ()
     """The ids of the rows, in order (sorted), for `shown_code`; empty for a boundary layer."""
+
+    @functools.cached_property
+    def positions(self) -> pd.Index:
+        """The rows' ids as an index: the row of each id, found by hashing (`shown_code`)."""
+        return pd.Index(self.ids, dtype=object)
 
     @property
     def name(self) -> str:
@@ -155,18 +162,17 @@ def shown_code(file: StaticFile, selection: Selection) -> str:
     ValueError
         When the selection holds a space that `file` has not (the file is of another version of the data).
     """
-    ids = np.asarray(file.ids, dtype=object)
-    wanted = np.asarray(selection.ids, dtype=object)
-    positions = np.searchsorted(ids, wanted) if len(ids) else np.zeros(len(wanted), dtype=int)
-    if len(wanted) and (positions.max() >= len(ids) or not np.array_equal(ids[positions], wanted)):
+    n = len(file.ids)
+    positions = file.positions.get_indexer(selection.spaces[schema.ID].to_numpy(dtype=object))
+    if len(positions) and positions.min() < 0:
         raise ValueError("the selection holds spaces that the map's data file does not: it is of another version")
-    if len(wanted) == len(ids):
+    if len(positions) == n:
         return "a"
-    mask = np.zeros(len(ids), dtype=bool)
+    mask = np.zeros(n, dtype=bool)
     mask[positions] = True
     bits = "b" + base64.b64encode(np.packbits(mask, bitorder="little").tobytes()).decode("ascii")
     edges = np.flatnonzero(np.diff(np.concatenate(([False], mask, [False])).astype(np.int8)))
-    bounds = np.concatenate(([0], edges, [len(ids)]))
+    bounds = np.concatenate(([0], edges, [n]))
     runs = "r" + ".".join(np.base_repr(int(n), 36).lower() for n in np.diff(bounds))
     return min(bits, runs, key=len)
 

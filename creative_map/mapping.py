@@ -567,7 +567,7 @@ def focus(selection: Selection, selected_id: str | None) -> tuple[tuple[float, f
 # ------------------------------------------------------------------------------------------------- the map
 
 
-def _new_map(spaces: gpd.GeoDataFrame, *, basemap: Basemap, lang: Lang, fit: bool = True) -> folium.Map:
+def _new_map(spaces: gpd.GeoDataFrame | None, *, basemap: Basemap, lang: Lang, fit: bool = True) -> folium.Map:
     if basemap not in BASEMAPS:
         raise ValueError(f"`basemap` must be one of {', '.join(BASEMAPS)}, not {basemap!r}")
     m = folium.Map(location=HANOI_CENTRE, zoom_start=11, tiles=None, control_scale=True)
@@ -578,7 +578,7 @@ def _new_map(spaces: gpd.GeoDataFrame, *, basemap: Basemap, lang: Lang, fit: boo
         folium.TileLayer(
             tiles.url, attr=tiles.attribution, name=t(f"basemap_{basemap}", lang), max_zoom=MAX_ZOOM, max_native_zoom=19
         ).add_to(m)
-    if fit and len(spaces):
+    if fit and spaces is not None and len(spaces):
         min_lon, min_lat, max_lon, max_lat = (float(v) for v in spaces.total_bounds)
         bounds = FitBounds([[min_lat, min_lon], [max_lat, max_lon]], max_zoom=FOCUS_ZOOM, padding=(20, 20))
         # Not animated: a zoom animation still running would end by undoing a later setView (the selection's).
@@ -804,13 +804,15 @@ def app_map(
         `view_layer` as ``feature_group_to_add``, and a filter change redraws the points without reloading
         the frame (its view, panned and zoomed, is kept).
     """
-    m = _new_map(gpd.GeoDataFrame(geometry=[], crs=schema.CRS), basemap=basemap, lang=lang, fit=False)
+    m = _new_map(None, basemap=basemap, lang=lang, fit=False)
     if bounds is not None:
         min_lon, min_lat, max_lon, max_lat = bounds
         fit = FitBounds([[min_lat, min_lon], [max_lat, max_lon]], max_zoom=FOCUS_ZOOM, padding=(20, 20))
         fit.options["animate"] = False
         m.add_child(fit)
     _use_assets(m, assets="static", static_url=static_url)
+    prefetch = vendor.prefetch_url(static_url, gz=data.gz, json=data.json)
+    m.default_js = [("creative_map_prefetch", prefetch), *m.default_js]  # first: the data comes while Leaflet loads
     meta = payload_meta(lang=lang, suggest_url=suggest_url)
     m.add_child(AppLayer({"data": {"gz": data.gz, "json": data.json}, "n": int(total), "meta": meta}))
     return m

@@ -258,8 +258,14 @@
   /* Fetch a static data file of the app: src.gz (sent as it lies on disk, decompressed here) when the browser
    * can decompress, else src.json. Resolves to the parsed JSON. */
   function fetchJSON(src) {
+    var early = root.cmPrefetch || {};
+    function get(url) {  // the response prefetch.js asked for already, else a new request
+      var started = early[url];
+      delete early[url];
+      return started || fetch(url);
+    }
     function plain() {
-      return fetch(src.json).then(function (response) {
+      return get(src.json).then(function (response) {
         if (!response.ok) { throw new Error(response.status + " " + src.json); }
         return response.json();
       });
@@ -267,7 +273,7 @@
     if (!src.gz || typeof root.DecompressionStream === "undefined" || typeof root.Response === "undefined") {
       return plain();
     }
-    return fetch(src.gz).then(function (response) {
+    return get(src.gz).then(function (response) {
       if (!response.ok || !response.body) { throw new Error(response.status + " " + src.gz); }
       return new Response(response.body.pipeThrough(new root.DecompressionStream("gzip"))).json();
     })["catch"](plain);
