@@ -83,10 +83,19 @@ def open_sessions(browser: Any, url: str, n_spaces: int, sessions: int, wave: in
 
 
 def measure(
-    browser: Any, data: Path, n_spaces: int, *, sessions: int, wave: int, settle: float, out: Path
+    browser: Any,
+    data: Path,
+    n_spaces: int,
+    *,
+    sessions: int,
+    wave: int,
+    settle: float,
+    out: Path,
+    env: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    """Open and close `sessions` sessions against a server on `data`; return the figures (see the module)."""
-    env = {"CREATIVE_MAP_CACHE": str(out / "cache-sessions")}
+    """Open and close `sessions` sessions against a server on `data` (with the settings `env`); return the figures
+    (see the module)."""
+    env = {"CREATIVE_MAP_CACHE": str(out / "cache-sessions"), **(env or {})}
     proc, url = start_app(data, out / f"streamlit-sessions-{n_spaces}.log", env=env)
     try:
         warm, contexts = open_sessions(browser, url, n_spaces, 1, 1)  # the data loaded once for the process
