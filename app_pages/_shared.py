@@ -1,36 +1,77 @@
 """What every page shares: the data and the store (loaded once per process), the language, who is asking.
 
-The data is loaded once per file version (`load_dataset`, keyed by the files' mtimes, so an approved change
-is on the public map at the next run) and the store is opened once per setting (`open_store`): both are
-`st.cache_resource`, shared by every session, read-only for the pages.
+The data is loaded once per file version (`map_data`, keyed by the files' mtimes, so an approved change is on
+the public map at the next run) and the store is opened once per setting (`open_store`): both are
+`st.cache_resource`, one object shared by every session, read-only for the pages (no `st.cache_data`: that
+would unpickle a copy of the frames on every run of every session).
+
+Loading goes through the dataset cache (`creative_map.cache`: GeoParquet under ``var/cache/``, keyed by the
+files' content), so a restart on unchanged files does not validate them again. The pages keep in memory only
+the columns the map, the filters and the list use (`MAP_COLUMNS`); the full record of a space (the selected
+one, the spaces of an export) is read from the cache when it is asked for (`space_record`, `full_selection`).
+The map's data file (the spaces' compact rows) is written once per data version into ``static/cm/``, which
+Streamlit serves, and each map fetches it once.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import html
+import logging
 import os
 import secrets
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Final, Literal
 from urllib.parse import quote, urlencode
 
+import geopandas as gpd
+import pandas as pd
 import streamlit as st
 
 import creative_map
-from creative_map import assets, io, suggestions, urlstate
+from creative_map import assets, boundaries, cache, io, mapfile, schema, suggestions, urlstate
 from creative_map.classes import format_number
 from creative_map.dataset import data_date
 from creative_map.errors import DataError
 from creative_map.events import date_range_text
 from creative_map.i18n import TEXTS, coerce_lang, t
+from creative_map.mapping import DataUrls
 from creative_map.suggestions.settings import ENV_NAMES
-from creative_map.types import LANGS, Lang
+from creative_map.types import LANGS, Lang, Level
+
+logger = logging.getLogger(__name__)
 
 ROOT: Final = Path(__file__).resolve().parent.parent
 STATIC_DIR: Final = ROOT / "static"
 """Streamlit serves static/ beside app.py at /app/static/ (``enableStaticServing``)."""
+MAP_FILES: Final = "cm"
+"""The folder of static/ that holds the map's data files (git-ignored, written by the app)."""
+CACHE_DIR: Final = ROOT / "var" / "cache"
+"""The dataset cache (git-ignored) unless ``CREATIVE_MAP_CACHE`` names another folder."""
+ISOLATE_FROM_BYTES: Final = 8 * 1024 * 1024
+"""Data files at least this large (about 10,000 spaces) are validated in a child process on a cache miss, so
+the server never holds their parsed GeoJSON."""
+MAP_COLUMNS: Final = (
+    schema.ID,
+    schema.NAME_VI,
+    schema.NAME_EN,
+    schema.CATEGORY,
+    schema.ADDRESS,
+    schema.DISTRICT,
+    schema.WARD_2025,
+    schema.STATUS,
+    schema.PLAN_ITEM,
+    schema.NETWORK_MEMBER_COL,
+    schema.POSITION_PRECISION,
+    schema.NAME_FOLDED,
+    schema.REP_LON,
+    schema.REP_LAT,
+    schema.LAST_VERIFIED,
+)
+"""The columns of the spaces the pages keep in memory: what the filters, the map's rows, the list and the data's
+date read (the geometry too). The rest (descriptions, hours, website, sources ...) is read per space when it is shown."""
 LANG: Final = "lang"
 """The language's widget key and URL parameter (the same as `creative_map.urlstate.LANG`)."""
 SESSION: Final = "cm_session"
@@ -48,13 +89,61 @@ def vendor_files() -> Path:
     return assets.ensure_static(STATIC_DIR)
 
 
+@dataclass(frozen=True, eq=False)
+class MapData:
+    """The data as every session shares it (read-only): the dataset, the full records, the map's data file."""
+
+    dataset: creative_map.Dataset
+    """The spaces with `MAP_COLUMNS` only (and every event)."""
+    entry: cache.Entry | None
+    """Where the full records are (None when the cache could not be written: then `full` holds them)."""
+    full: creative_map.Dataset | None
+    file: mapfile.StaticFile
+    """The map's data file (its rows ordered by id, as every selection is)."""
+    urls: DataUrls
+    bounds: tuple[float, float, float, float] | None
+    """(min lon, min lat, max lon, max lat) of every space."""
+
+
+def cache_dir() -> Path:
+    """The dataset cache: ``CREATIVE_MAP_CACHE``, else ``var/cache/`` of the project."""
+    return Path(os.environ.get(cache.ENV_CACHE, "") or CACHE_DIR)
+
+
 @st.cache_resource(show_spinner=False, max_entries=4)
-def load_dataset(path: str, stamp: tuple[float, float]) -> creative_map.Dataset:
-    """Load and validate the spaces and their events once per file version (`stamp`: the files' mtimes).
+def load_map_data(path: str, stamp: tuple[float, float], base_url: str) -> MapData:
+    """Load the spaces and their events once per file version (`stamp`: the files' mtimes) and write the map's
+    data file; `base_url`: Streamlit's base path (where the file is served).
 
     One object shared by every session, read-only: nothing here changes it (`select` returns new frames).
     """
-    return creative_map.load(path)
+    spaces_path = Path(path)
+    entry: cache.Entry | None = None
+    full: creative_map.Dataset | None = None
+    try:
+        isolate = spaces_path.is_file() and spaces_path.stat().st_size >= ISOLATE_FROM_BYTES
+        entry = cache.entry(spaces_path, cache_dir=cache_dir(), isolate=isolate)
+        dataset = entry.dataset(MAP_COLUMNS)
+    except OSError as exc:  # the cache cannot be written or read: the same data, validated here, all in memory
+        logger.log(logging.WARNING, "the dataset cache at %s cannot be used (%s): loading without it", cache_dir(), exc)
+        full = creative_map.load(spaces_path)
+        dataset = creative_map.Dataset(
+            full.spaces[[*MAP_COLUMNS, schema.GEOMETRY]], full.events, full.path, full.events_path
+        )
+    file = mapfile.data_file(dataset.spaces)
+    folder = STATIC_DIR / MAP_FILES
+    mapfile.write(file, folder)
+    mapfile.remove_old(folder, keep=[file])
+    root = f"{assets.static_root_url(base_url)}/{MAP_FILES}"
+    bounds = tuple(float(v) for v in dataset.spaces.total_bounds) if len(dataset.spaces) else None
+    return MapData(
+        dataset,
+        entry,
+        full,
+        file,
+        DataUrls(f"{root}/{file.gz_name}", f"{root}/{file.name}"),
+        bounds,  # type: ignore[arg-type]  # four floats
+    )
 
 
 def mtime(path: Path) -> float:
@@ -67,15 +156,80 @@ def data_path() -> Path:
     return io.data_path()
 
 
-def dataset() -> creative_map.Dataset:
+def map_data() -> MapData:
     """The data as the files hold it now; on bad data, a message naming the problem, and the page stops."""
     path = data_path()
     try:
-        return load_dataset(str(path), (mtime(path), mtime(io.events_path_for(path))))
+        return load_map_data(str(path), (mtime(path), mtime(io.events_path_for(path))), base_url())
     except (DataError, OSError) as exc:
         st.error(f"{t('data_error', 'vi')} / {t('data_error', 'en')}")
         st.code(str(exc), language=None)
         st.stop()
+
+
+def dataset() -> creative_map.Dataset:
+    """The dataset every page filters (the spaces with `MAP_COLUMNS` only; see `space_record` for the rest)."""
+    return map_data().dataset
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _records(key: str, ids: tuple[str, ...]) -> gpd.GeoDataFrame:
+    """The full records of `ids` (in file order) of the data version `key` (`load_map_data`'s)."""
+    data = map_data()
+    if data.entry is not None:
+        return data.entry.spaces(ids)
+    assert data.full is not None, "MapData holds the full records when it has no cache entry"
+    spaces = data.full.spaces
+    return spaces.loc[spaces[schema.ID].isin(set(ids))].reset_index(drop=True)
+
+
+def space_record(space_id: str | None) -> pd.Series | None:
+    """The full record of one space (every field, for its details or a suggestion), or None when unknown."""
+    if not space_id:
+        return None
+    data = map_data()
+    found = _records(data.file.stem, (space_id,))
+    return found.iloc[0] if len(found) else None
+
+
+def full_selection(selection: creative_map.Selection) -> creative_map.Selection:
+    """`selection` with the full records of its spaces (every field: what an export writes)."""
+    data = map_data()
+    if data.entry is not None:
+        spaces = data.entry.spaces(selection.ids)
+    else:
+        assert data.full is not None, "MapData holds the full records when it has no cache entry"
+        spaces = data.full.spaces.loc[data.full.spaces[schema.ID].isin(set(selection.ids))]
+    spaces = spaces.sort_values(schema.ID, kind="stable").reset_index(drop=True)
+    return creative_map.Selection(spaces, selection.events, selection.filter, selection.total)
+
+
+@dataclass(frozen=True)
+class Units:
+    """A boundary layer as the map fetches it: its file's addresses, whether approximate, the legend's line."""
+
+    urls: DataUrls
+    approximate: bool
+    label: str
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def load_boundaries(level: Level, path: str | None, stamp: float = 0.0) -> gpd.GeoDataFrame:
+    """The shipped layer of `level`, or the official file at `path` (`stamp`: its mtime, so edits reload).
+
+    Shared by every session, read-only (callers draw or export it; nothing changes it).
+    """
+    return boundaries.load_boundaries(level, path or None)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def units_file(level: Level, path: str | None, stamp: float, lang: Lang, base_url: str) -> Units:
+    """The boundary layer `level` (shipped, or the file at `path`) labelled in `lang`, written once as the map's
+    static file."""
+    file, approximate, label = mapfile.units_file(load_boundaries(level, path, stamp), lang=lang, level=level)
+    mapfile.write(file, STATIC_DIR / MAP_FILES)
+    root = f"{assets.static_root_url(base_url)}/{MAP_FILES}"
+    return Units(DataUrls(f"{root}/{file.gz_name}", f"{root}/{file.name}"), approximate, label)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -162,10 +316,15 @@ def sender() -> str:
     return sender_of(address, str(st.session_state.get(SESSION) or ""))
 
 
+def base_url() -> str:
+    """Streamlit's ``--server.baseUrlPath`` ("" for none): the app's files are served under it."""
+    return str(st.get_option("server.baseUrlPath") or "")
+
+
 def static_url() -> str:
     """Where this server serves the map's files (Leaflet, its plugins, the map's script): under Streamlit's
     ``--server.baseUrlPath`` when there is one (behind nginx at ``/app/``)."""
-    return assets.static_url(st.get_option("server.baseUrlPath"))
+    return assets.static_url(base_url())
 
 
 def sender_of(ip_address: object, session: str) -> str:

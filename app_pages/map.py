@@ -1,13 +1,20 @@
 """The Map page: the public map of Hanoi's creative spaces (the app's first page, at its root address).
 
-Widgets wired to `creative_map` calls. The data is loaded once per file version (`_shared.dataset`, shared by
+Widgets wired to `creative_map` calls. The data is loaded once per file version (`_shared.map_data`, shared by
 every session) and each run selects from it once (`creative_map.select`): the map, the list, the count and
 the downloads all come from that one `Selection`. The view lives in the address (`creative_map.urlstate`); a
 session that comes back from another page finds the view as it left it. Everything of the map is here.
+
+The map's frame stays from one run to the next: its script (`creative_map.mapping.app_map`) depends only on
+the data version, the language and the basemap, and fetches the spaces once from the static data file; a run
+sends only what changed (`creative_map.mapping.view_layer`: which spaces are shown, the legend, the boundary
+layer, the selected space with its details), which ``st_folium`` swaps in without reloading the frame, so the
+view a person panned and zoomed to is kept. The list and the chooser show one page of `LIST_PAGE` spaces.
 """
 
 from __future__ import annotations
 
+import math
 import os
 from pathlib import Path
 
@@ -17,29 +24,23 @@ from streamlit_folium import st_folium
 
 import creative_map
 from app_pages import _shared as shared
-from creative_map import admin, boundaries, export, mapping, schema, urlstate
+from creative_map import admin, export, mapfile, mapping, schema, urlstate
 from creative_map.errors import DataError
-from creative_map.i18n import plan_label, t, unit_choice_label, unit_label, vocab_label
+from creative_map.i18n import plan_label, space_names, t, unit_choice_label, unit_label, vocab_label
 from creative_map.listing import by_name
 from creative_map.text import clip, escape_markdown, name_key
 from creative_map.types import BASEMAPS, BOUNDARY_LAYERS, FORMATS, LEVELS, BoundaryLayer, Lang, Level
 
-LIST_LIMIT = 1000  # the list and the chooser show the first this many spaces; the map and the count show all
+LIST_PAGE = 50  # the list and the chooser show this many spaces at a time; the map and the count show all
 VIEW = shared.VIEW  # the view's parameters, kept while the person visits another page (widgets are forgotten)
 # Settings: environment variables naming a planner's official boundary file (any format GDAL reads).
 BOUNDARY_FILES: dict[Level, str] = {"district": "CREATIVE_MAP_DISTRICTS", "ward_2025": "CREATIVE_MAP_WARDS_2025"}
 
 
-@st.cache_data(show_spinner=False)
-def load_boundaries(level: Level, path: str | None, stamp: float = 0.0) -> gpd.GeoDataFrame:
-    """The shipped layer of `level`, or the official file at `path` (`stamp`: its mtime, so edits reload)."""
-    return boundaries.load_boundaries(level, path or None)
-
-
 def official_units() -> dict[Level, gpd.GeoDataFrame]:
     """The official boundary layers the settings name (exports use the shipped approximate ones otherwise)."""
     return {
-        lvl: load_boundaries(lvl, os.environ[var], shared.mtime(Path(os.environ[var])))
+        lvl: shared.load_boundaries(lvl, os.environ[var], shared.mtime(Path(os.environ[var])))
         for lvl, var in BOUNDARY_FILES.items()
         if os.environ.get(var)
     }
@@ -57,10 +58,8 @@ def on_map() -> None:
         choose(space_id)
 
 
-def on_table() -> None:
-    rows = st.session_state["table"].selection.rows
-    if rows:
-        choose(st.session_state["table_ids"][rows[0]])
+def turn_page(step: int) -> None:
+    st.session_state["list_page"] = max(0, st.session_state.get("list_page", 0) + step)
 
 
 def restore_view(params: dict[str, list[str]], space_ids: set[str]) -> list[urlstate.Notice]:
@@ -105,7 +104,8 @@ def carried_notice(units: Level, lang: Lang) -> None:
         shared.box("warning", t("units_dropped", lang), [", ".join(unit_label(n, lang) for n in dropped)])
 
 
-dataset = shared.dataset()
+data = shared.map_data()
+dataset = data.dataset
 lang = shared.current_lang()
 space_ids = set(dataset.spaces[schema.ID])
 if "notices" not in st.session_state:  # a new session: the link decides the view
@@ -198,11 +198,13 @@ st.markdown(f"**{t('count', lang, shown=len(selection), total=selection.total)}*
 shared.data_line(dataset, lang)
 
 layer: BoundaryLayer = state.layer
-units_shown = None
+drawn_units: shared.Units | None = None
 if layer != "none":
     official = os.environ.get(BOUNDARY_FILES[layer], "")
     try:
-        units_shown = load_boundaries(layer, official, shared.mtime(Path(official)) if official else 0.0)
+        drawn_units = shared.units_file(
+            layer, official, shared.mtime(Path(official)) if official else 0.0, lang, shared.base_url()
+        )
     except (DataError, ValueError, OSError) as exc:
         st.warning(
             t("boundaries_bad", lang, path=escape_markdown(clip(official, 300)), error=escape_markdown(clip(exc, 300)))
@@ -211,56 +213,89 @@ if layer != "none":
         )
 
 suggest_url = shared.suggest_url(lang)  # spaces drawn as not exact invite a suggestion of their position
-centre, zoom = mapping.focus(selection, selected)
+record = shared.space_record(selected)  # every field of the selected space (the frame in memory holds a few)
 st_folium(
-    mapping.build_map(
-        selection,
+    mapping.app_map(  # the same script from one run to the next: the frame stays
+        data=data.urls,
+        total=len(data.file.ids),
+        bounds=data.bounds,
         lang=lang,
-        boundaries=units_shown,
         basemap=state.basemap,
-        suggest_url=suggest_url,
         static_url=shared.static_url(),  # under --server.baseUrlPath (behind nginx) the files move
+        suggest_url=suggest_url,
     ),
     key="map",
     height=560,
     use_container_width=True,
     on_change=on_map,
     returned_objects=["last_active_drawing"],
-    feature_group_to_add=mapping.selection_layer(selection, selected, lang=lang, suggest_url=suggest_url),
-    center=centre,
-    zoom=zoom,
+    feature_group_to_add=mapping.view_layer(  # what changed: swapped in without reloading the frame
+        selection,
+        shown=mapfile.shown_code(data.file, selection),
+        selected=record,
+        lang=lang,
+        units=drawn_units.urls if drawn_units else None,
+        units_approximate=bool(drawn_units and drawn_units.approximate),
+        units_label=drawn_units.label if drawn_units else "",
+        suggest_url=suggest_url,
+    ),
 )
 
 # The details beside the list while a space is chosen; otherwise the list takes the whole width.
-details, listing = st.columns([2, 3]) if selected else (None, st.container())
-if details is not None:
+details, listing = st.columns([2, 3]) if record is not None else (None, st.container())
+if details is not None and record is not None:
     with details:
         st.subheader(t("details", lang))
-        row = selection.spaces.loc[selection.spaces[schema.ID] == selected].iloc[0]
-        st.html(mapping.details_page_html(row, lang=lang, events=selection.events, suggest_url=suggest_url))
-        st.button(t("clear_selection", lang), on_click=choose, args=(None,))
+        st.html(mapping.details_page_html(record, lang=lang, events=selection.events, suggest_url=suggest_url))
+        st.button(t("clear_selection", lang), key="clear", on_click=choose, args=(None,))
 with listing:
     st.subheader(t("list", lang))
-    if not selected:
+    if record is None:
         st.caption(t("details_empty", lang))
-    table = mapping.list_frame(by_name(selection, lang, limit=LIST_LIMIT), lang=lang)  # by name in `lang`
-    if len(selection) > LIST_LIMIT:
-        st.caption(t("list_limited", lang, limit=f"{LIST_LIMIT:,}", total=f"{len(selection):,}"))
+    if st.session_state.get("list_for") != state.filter:  # another filter: back to the first page
+        st.session_state["list_for"] = state.filter
+        st.session_state["list_page"] = 0
+    pages = max(1, math.ceil(len(selection) / LIST_PAGE))
+    page = min(st.session_state.get("list_page", 0), pages - 1)
+    st.session_state["list_page"] = page
+    ordered = by_name(selection, lang, limit=(page + 1) * LIST_PAGE)  # by name in `lang`, up to this page
+    table = mapping.list_frame(ordered, lang=lang, limit=LIST_PAGE, offset=page * LIST_PAGE)
+    names = dict(zip(table.index, table.iloc[:, 0], strict=True))  # the chooser's labels
+    if selected and selected not in names:
+        names[selected] = space_names(record, lang)[0] if record is not None else selected
     st.session_state["table_ids"] = table.index.tolist()
-    if st.session_state.get("pick") not in st.session_state["table_ids"]:
+    if st.session_state.get("pick") not in names:
         st.session_state["pick"] = None
     st.selectbox(
         t("pick", lang),
-        table.index.tolist(),
+        list(names),
         key="pick",
         placeholder=t("pick_none", lang),
-        format_func=lambda i: str(table.loc[i].iloc[0]),
+        format_func=names.__getitem__,
         on_change=lambda: choose(st.session_state["pick"]),
+        help=t("pick_help", lang),
     )
     if len(table):
-        st.dataframe(
-            table, key="table", on_select=on_table, selection_mode="single-row", hide_index=True, width="stretch"
-        )
+        # A plain HTML table: no data grid to load (about 30 requests and 1.7 MB of JavaScript less per visitor).
+        st.html(mapping.list_html(table, caption=t("list", lang)))
+        if pages > 1:
+            first = page * LIST_PAGE + 1
+            back, where, forward = st.columns([1, 3, 1], vertical_alignment="center")
+            back.button(t("list_prev", lang), key="list_prev", on_click=turn_page, args=(-1,), disabled=page == 0)
+            where.caption(
+                t(
+                    "list_page",
+                    lang,
+                    first=f"{first:,}",
+                    last=f"{first + len(table) - 1:,}",
+                    total=f"{len(selection):,}",
+                    page=f"{page + 1:,}",
+                    pages=f"{pages:,}",
+                )
+            )
+            forward.button(
+                t("list_next", lang), key="list_next", on_click=turn_page, args=(1,), disabled=page == pages - 1
+            )
     else:
         st.info(t("no_results", lang))
 st.subheader(t("export", lang), help=t("export_help", lang))
@@ -272,7 +307,7 @@ wanted = (fmt, lang, repr(state.filter))  # a prepared file is offered only whil
 if button_col.button(t("export_prepare", lang), key="export_prepare"):
     with st.spinner(t("export_prepare", lang)):
         try:
-            file = export.download(selection, fmt, lang=lang, boundaries=official_units())
+            file = export.download(shared.full_selection(selection), fmt, lang=lang, boundaries=official_units())
             st.session_state["export_file"] = (wanted, file)
         except (DataError, ValueError, OSError) as exc:
             st.session_state.pop("export_file", None)

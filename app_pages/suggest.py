@@ -244,7 +244,7 @@ if kind in TARGETED:
     if space_id is None:
         st.info(t("sg_space_first", lang))
         st.stop()
-    row = spaces.loc[spaces[schema.ID] == space_id].iloc[0]
+    row = shared.space_record(space_id)  # every field (the shared frame holds only what the map needs)
 slug = f"{kind}-{space_id or 'new'}"
 params: dict[str, str] = {"kind": kind} if kind != "correction" else {}
 params |= {"space": space_id} if space_id else {}

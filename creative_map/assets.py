@@ -21,11 +21,13 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from urllib.parse import urlencode
 
 __all__ = [
     "ASSETS",
     "DEFAULT_STATIC_URL",
     "MAP_ASSET",
+    "STATIC_ROOT_URL",
     "VENDOR_FILES",
     "Asset",
     "css_urls",
@@ -33,7 +35,9 @@ __all__ = [
     "inline_css",
     "inline_js",
     "js_urls",
+    "prefetch_url",
     "source_dir",
+    "static_root_url",
     "static_url",
 ]
 
@@ -42,8 +46,13 @@ logger = logging.getLogger(__name__)
 VENDOR = "vendor"
 """The folder under the app's static folder that holds the copies."""
 
-DEFAULT_STATIC_URL = "/app/static/vendor"
-"""Where Streamlit serves ``static/vendor/`` (``[server] enableStaticServing = true``)."""
+STATIC_ROOT_URL = "/app/static"
+"""Where Streamlit serves the app's ``static/`` folder (``[server] enableStaticServing = true``)."""
+DEFAULT_STATIC_URL = f"{STATIC_ROOT_URL}/{VENDOR}"
+"""Where Streamlit serves ``static/vendor/``."""
+
+
+PREFETCH_JS = "prefetch.js"
 
 
 @dataclass(frozen=True)
@@ -87,8 +96,16 @@ VENDOR_FILES: tuple[Asset, ...] = (
 )
 """The third-party libraries, in load order: Leaflet first, then the plugins."""
 
-MAP_ASSET = Asset("creative_map", "creative_map", "resources/map", js=("creative_map.js",), css=("creative_map.css",))
-"""The map's own script (``creativeMap.spacesLayer`` ...) and style sheet, package data of `creative_map`."""
+MAP_ASSET = Asset(
+    "creative_map",
+    "creative_map",
+    "resources/map",
+    js=("creative_map.js",),
+    css=("creative_map.css",),
+    extra=(PREFETCH_JS,),
+)
+"""The map's own script (``creativeMap.spacesLayer`` ...) and style sheet, package data of `creative_map`; the app's
+map also loads ``prefetch.js`` first (`prefetch_url`), which starts fetching its data file."""
 
 ASSETS: tuple[Asset, ...] = (*VENDOR_FILES, MAP_ASSET)
 """Everything the map page loads, in load order (the map's script needs Leaflet and markercluster)."""
@@ -152,6 +169,13 @@ def _same_file(a: Path, b: Path) -> bool:
     return b.is_file() and a.stat().st_size == b.stat().st_size and a.read_bytes() == b.read_bytes()
 
 
+def static_root_url(base_url_path: str = "") -> str:
+    """Return where Streamlit serves the app's ``static/`` folder under the base path `base_url_path` (see
+    `static_url`): ``/app/static``, or ``/app/app/static`` behind nginx at ``/app/``."""
+    base = base_url_path.strip().strip("/")
+    return f"/{base}{STATIC_ROOT_URL}" if base else STATIC_ROOT_URL
+
+
 def static_url(base_url_path: str = "") -> str:
     """Return where Streamlit serves ``static/vendor/`` for an app run with ``--server.baseUrlPath`` `base_url_path`.
 
@@ -166,8 +190,7 @@ def static_url(base_url_path: str = "") -> str:
         Streamlit's ``server.baseUrlPath`` option (``st.get_option("server.baseUrlPath")``); "" for none.
         Slashes around it do not matter.
     """
-    base = base_url_path.strip().strip("/")
-    return f"/{base}{DEFAULT_STATIC_URL}" if base else DEFAULT_STATIC_URL
+    return f"{static_root_url(base_url_path)}/{VENDOR}"
 
 
 def js_urls(base_url: str = DEFAULT_STATIC_URL, *, names: tuple[str, ...] = ("leaflet",)) -> list[tuple[str, str]]:
@@ -185,6 +208,12 @@ def css_urls(base_url: str = DEFAULT_STATIC_URL, *, names: tuple[str, ...] = ("l
         if a.name in names
         for i, css in enumerate(a.css)
     ]
+
+
+def prefetch_url(base_url: str, *, gz: str, json: str) -> str:
+    """Return the address of the map's ``prefetch.js`` carrying a data file's addresses (``?gz=...&json=...``):
+    loaded before Leaflet, it starts the download while the other scripts load."""
+    return f"{base_url}/{MAP_ASSET.name}/{PREFETCH_JS}?{urlencode({'gz': gz, 'json': json})}"
 
 
 def _asset(name: str) -> Asset:

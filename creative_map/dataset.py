@@ -69,7 +69,7 @@ class Selection:
     @property
     def ids(self) -> list[str]:
         """The ids of the selected spaces, in order."""
-        return [str(i) for i in self.spaces[schema.ID]]
+        return [str(i) for i in self.spaces[schema.ID].tolist()]  # tolist: one conversion, not one per value
 
 
 def load(
@@ -121,7 +121,7 @@ def empty_events() -> gpd.GeoDataFrame:
 
 def select_events(events: gpd.GeoDataFrame, spaces: gpd.GeoDataFrame, flt: Filter | None = None) -> gpd.GeoDataFrame:
     """Return the events held at one of `spaces` (and in the filter's event window), ordered by start and id."""
-    ids = set(spaces[schema.ID])
+    ids = set(spaces[schema.ID].tolist())
     keep = [bool(ids.intersection(space_ids)) for space_ids in events[schema.SPACE_IDS]]
     selected = events.loc[keep]
     if flt is not None and flt.event_start:

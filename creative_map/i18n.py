@@ -726,6 +726,20 @@ TEXTS: Final[dict[str, Label]] = {
     "rv_rev_reverts": Label("hoàn tác bản sửa đổi {revision}", "undoes revision {revision}"),
     "rv_rev_fields": Label("Các trường đã đổi: {fields}", "Fields changed: {fields}"),
     "rv_undo": Label("Hoàn tác bản sửa đổi {revision}", "Undo revision {revision}"),
+    # The map for many visitors (issue 13): the data fetched once, the list a page at a time
+    "map_failed": Label(
+        "Không tải được dữ liệu bản đồ; hãy tải lại trang.", "The map's data could not be loaded; reload the page."
+    ),
+    "list_page": Label(
+        "Không gian {first}–{last} trong {total} · trang {page}/{pages}",
+        "Spaces {first}–{last} of {total} · page {page} of {pages}",
+    ),
+    "list_prev": Label("← Trang trước", "← Previous page"),
+    "list_next": Label("Trang sau →", "Next page →"),
+    "pick_help": Label(
+        "Các không gian của trang danh sách đang xem; tìm theo tên ở trên để thu hẹp.",
+        "The spaces on the list's current page; search by name above to narrow them down.",
+    ),
 }
 
 

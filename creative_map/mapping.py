@@ -54,23 +54,33 @@ __all__ = [
     "HANOI_CENTRE",
     "SYMBOLS",
     "TILES",
+    "AppLayer",
+    "AppView",
+    "DataUrls",
     "Legend",
     "PositionPicker",
     "SelectedSpace",
     "SpacesLayer",
     "Tiles",
+    "UnitsLayer",
+    "app_map",
     "build_map",
     "details_html",
     "details_page_html",
     "focus",
     "legend_html",
     "list_frame",
+    "list_html",
+    "payload_meta",
     "position_layer",
     "position_map",
     "safe_url",
     "selection_layer",
+    "space_rows",
     "spaces_payload",
     "suggest_link",
+    "units_layer",
+    "view_layer",
 ]
 
 logger = logging.getLogger(__name__)
@@ -78,6 +88,8 @@ logger = logging.getLogger(__name__)
 HANOI_CENTRE: Final = (21.0285, 105.8542)
 """(lat, lon) of Hoàn Kiếm Lake: where an empty map opens."""
 MAX_ZOOM: Final = 19
+MIN_ZOOM: Final = 8
+"""Hanoi whole in a phone's width; farther out there is nothing to see (and markercluster has fewer levels)."""
 FOCUS_ZOOM: Final = 16
 POSITION_ZOOM: Final = 17
 """The zoom of a map made to place one space (a building is then a few dozen pixels wide)."""
@@ -176,11 +188,6 @@ def _symbol_html(cat_id: str, *, exact: bool = True) -> str:
     cls = "cm-sym" if exact else "cm-sym cm-approx"
     style = f"background:{_e(colour)};border-color:{_e(colour)}" + ("" if exact else f";color:{_e(colour)}")
     return f'<span class="{cls}" style="{style}" aria-hidden="true">{_e(SYMBOLS.get(cat_id, "●"))}</span>'
-
-
-def _pin_html(cat_id: str) -> str:
-    cat = _category(cat_id)
-    return f'<span style="--cm:{_e(cat.colour if cat else "#757575")}">{_e(SYMBOLS.get(cat_id, "●"))}</span>'
 
 
 # ------------------------------------------------------------------------------------------------ details
@@ -324,6 +331,75 @@ def _events_html(space_id: str, events: gpd.GeoDataFrame | None, lang: Lang) -> 
 # ----------------------------------------------------------------------------------------------- the layer
 
 
+def space_rows(spaces: gpd.GeoDataFrame) -> list[list[Any]]:
+    """Return one compact row per space, in the frame's order, in neither language (both names are in the row).
+
+    A row is ``[id, name_vi, name_en, category, status, precision, address, lat, lon, geometry or 0]``:
+    category, status and precision as indexes into `schema.CATEGORIES`, `schema.STATUSES` and
+    `schema.PRECISIONS` (in their order), the representative point to `COORD_DECIMALS` decimals, and the
+    geometry as GeoJSON only for lines and areas. These rows are the spaces layer's data: inside the page of a
+    self-contained map (`spaces_payload`), or in the app's static data file (`creative_map.mapfile`).
+    """
+    cat_index = {c: i for i, c in enumerate(schema.CATEGORIES)}
+    status_index = {s: i for i, s in enumerate(schema.STATUSES)}
+    precision_index = {p: i for i, p in enumerate(schema.PRECISIONS)}
+    columns = [
+        spaces[c].tolist()
+        for c in (
+            schema.ID,
+            schema.NAME_VI,
+            schema.NAME_EN,
+            schema.CATEGORY,
+            schema.STATUS,
+            schema.POSITION_PRECISION,
+            schema.ADDRESS,
+            schema.REP_LAT,
+            schema.REP_LON,
+        )
+    ]
+    geom_types = spaces.geometry.geom_type.tolist()
+    geometries = spaces.geometry.tolist()
+    rows: list[list[Any]] = []
+    for i, (sid, name_vi, name_en, cat, status, precision, address, lat, lon) in enumerate(zip(*columns, strict=True)):
+        rows.append(
+            [
+                sid,
+                _text(name_vi),
+                _text(name_en),
+                cat_index.get(cat, cat_index["other"]),
+                status_index.get(status, 0),
+                precision_index.get(precision, precision_index["ward"]),
+                _text(address),
+                round(float(lat), COORD_DECIMALS),
+                round(float(lon), COORD_DECIMALS),
+                _rounded(shape_mapping(geometries[i])) if geom_types[i] != "Point" else 0,
+            ]
+        )
+    return rows
+
+
+def payload_meta(*, lang: Lang = "vi", suggest_url: str | None = None) -> dict[str, Any]:
+    """Return what the spaces layer's script needs besides the rows: the labels in `lang` and the texts.
+
+    ``c``: categories as ``[colour, label, symbol]``; ``s``: status labels; ``p``: precision labels; ``x``: the
+    index of ``exact`` in ``p``; ``t``: texts; ``u``: `suggest_url` (or ``""``); ``lang``.
+    """
+    return {
+        "lang": lang,
+        "c": [[c.colour, label(c.label, lang), SYMBOLS.get(c.id, "●")] for c in schema.CATEGORIES.values()],
+        "s": [label(schema.STATUSES[s], lang) for s in schema.STATUSES],
+        "p": [label(schema.PRECISIONS[p], lang) for p in schema.PRECISIONS],
+        "x": list(schema.PRECISIONS).index("exact"),
+        "t": {
+            "more": t("popup_more", lang),
+            "ask": t("suggest_ask", lang),
+            "suggest": t("suggest_exact", lang),
+            "failed": t("map_failed", lang),
+        },
+        "u": suggest_url or "",
+    }
+
+
 def spaces_payload(
     selection: Selection, *, lang: Lang = "vi", popups: Popups = "lean", suggest_url: str | None = None
 ) -> dict[str, Any]:
@@ -345,68 +421,15 @@ def spaces_payload(
     Returns
     -------
     dict
-        ``c``: categories as ``[colour, label, symbol]``; ``s``: status labels; ``p``: precision labels;
-        ``x``: index of ``exact`` in ``p``; ``t``: texts; ``u``: `suggest_url` (or ``""``); ``lang``;
-        ``f``: one row per space,
-        ``[id, name_vi, name_en, category, status, precision, address, lat, lon, geometry or 0(, html)]``
-        (indexes into ``c``, ``s``, ``p``; the geometry, as GeoJSON, only for lines and areas).
+        `payload_meta`, and ``f``: the `space_rows` of the selection (each with its details HTML appended
+        when `popups` is ``"full"``).
     """
     spaces, events = selection.spaces, selection.events
-    cat_ids = list(schema.CATEGORIES)
-    status_ids = list(schema.STATUSES)
-    precision_ids = list(schema.PRECISIONS)
-    cat_index = {c: i for i, c in enumerate(cat_ids)}
-    status_index = {s: i for i, s in enumerate(status_ids)}
-    precision_index = {p: i for i, p in enumerate(precision_ids)}
-    rows: list[list[Any]] = []
-    columns = [
-        spaces[c].tolist()
-        for c in (
-            schema.ID,
-            schema.NAME_VI,
-            schema.NAME_EN,
-            schema.CATEGORY,
-            schema.STATUS,
-            schema.POSITION_PRECISION,
-            schema.ADDRESS,
-            schema.REP_LAT,
-            schema.REP_LON,
-        )
-    ]
-    geom_types = spaces.geometry.geom_type.tolist()
-    geometries = spaces.geometry.tolist()
-    for i, (sid, name_vi, name_en, cat, status, precision, address, lat, lon) in enumerate(zip(*columns, strict=True)):
-        geometry: Any = 0
-        if geom_types[i] != "Point":
-            geometry = _rounded(shape_mapping(geometries[i]))
-        row = [
-            sid,
-            _text(name_vi),
-            _text(name_en),
-            cat_index.get(cat, cat_index["other"]),
-            status_index.get(status, 0),
-            precision_index.get(precision, precision_index["ward"]),
-            _text(address),
-            round(float(lat), COORD_DECIMALS),
-            round(float(lon), COORD_DECIMALS),
-            geometry,
-        ]
-        if popups == "full":
+    rows = space_rows(spaces)
+    if popups == "full":
+        for i, row in enumerate(rows):
             row.append(details_html(spaces.iloc[i], lang=lang, events=events, suggest_url=suggest_url))
-        rows.append(row)
-    return {
-        "lang": lang,
-        "c": [
-            [c.colour, label(c.label, lang), SYMBOLS.get(c.id, "●"), _pin_html(c.id)]
-            for c in schema.CATEGORIES.values()
-        ],
-        "s": [label(schema.STATUSES[s], lang) for s in status_ids],
-        "p": [label(schema.PRECISIONS[p], lang) for p in precision_ids],
-        "x": precision_index["exact"],
-        "t": {"more": t("popup_more", lang), "ask": t("suggest_ask", lang), "suggest": t("suggest_exact", lang)},
-        "u": suggest_url or "",
-        "f": rows,
-    }
+    return {**payload_meta(lang=lang, suggest_url=suggest_url), "f": rows}
 
 
 def _rounded(geojson: Any) -> Any:
@@ -553,17 +576,18 @@ def focus(selection: Selection, selected_id: str | None) -> tuple[tuple[float, f
 # ------------------------------------------------------------------------------------------------- the map
 
 
-def _new_map(spaces: gpd.GeoDataFrame, *, basemap: Basemap, lang: Lang, fit: bool = True) -> folium.Map:
+def _new_map(spaces: gpd.GeoDataFrame | None, *, basemap: Basemap, lang: Lang, fit: bool = True) -> folium.Map:
     if basemap not in BASEMAPS:
         raise ValueError(f"`basemap` must be one of {', '.join(BASEMAPS)}, not {basemap!r}")
     m = folium.Map(location=HANOI_CENTRE, zoom_start=11, tiles=None, control_scale=True)
     m.options["maxZoom"] = MAX_ZOOM  # Leaflet.markercluster needs it on the map even without tiles
+    m.options["minZoom"] = MIN_ZOOM  # and computes its clusters for every zoom between the two
     tiles = TILES[basemap]
     if tiles is not None:
         folium.TileLayer(
             tiles.url, attr=tiles.attribution, name=t(f"basemap_{basemap}", lang), max_zoom=MAX_ZOOM, max_native_zoom=19
         ).add_to(m)
-    if fit and len(spaces):
+    if fit and spaces is not None and len(spaces):
         min_lon, min_lat, max_lon, max_lat = (float(v) for v in spaces.total_bounds)
         bounds = FitBounds([[min_lat, min_lon], [max_lat, max_lon]], max_zoom=FOCUS_ZOOM, padding=(20, 20))
         # Not animated: a zoom animation still running would end by undoing a later setView (the selection's).
@@ -590,8 +614,20 @@ def _use_assets(m: folium.Map, *, assets: Assets, static_url: str) -> None:
     root.header.add_child(Element(inline), name="creative_map_vendor")
 
 
-def _add_boundaries(m: folium.Map, boundaries: gpd.GeoDataFrame, *, lang: Lang) -> str:
-    """Draw the unit boundaries (under the spaces) and return the layer's label for the legend."""
+class UnitsLayer(NamedTuple):
+    """A boundary layer as the map draws it: one label per unit (in a language), its name and legend line."""
+
+    frame: gpd.GeoDataFrame
+    """Columns ``label`` and geometry (EPSG:4326)."""
+    name: str
+    """The layer's name: its level, marked approximate when it is."""
+    approximate: bool
+    legend: str
+    """The legend's line about the layer (its name and where the boundaries come from)."""
+
+
+def units_layer(boundaries: gpd.GeoDataFrame, *, lang: Lang) -> UnitsLayer:
+    """Return the boundary layer `boundaries` labelled in `lang` (see `build_map`'s `boundaries`)."""
     approximate = is_approximate(boundaries)
     level_names = boundaries["name"].astype(str).tolist()
     kind = "boundaries_district" if level_names and admin.is_district_name(level_names[0]) else "boundaries_ward_2025"
@@ -602,23 +638,31 @@ def _add_boundaries(m: folium.Map, boundaries: gpd.GeoDataFrame, *, lang: Lang) 
         geometry=boundaries.geometry.to_crs(schema.CRS).values,
         crs=schema.CRS,
     )
+    note = boundary_note("district" if kind == "boundaries_district" else "ward_2025", shipped=True, lang=lang)
+    source = note if is_shipped(boundaries) else t("approximate_note", lang) if approximate else ""
+    legend = name + (". " + source if source else "")
+    return UnitsLayer(frame, name, approximate, legend)
+
+
+def _add_boundaries(m: folium.Map, boundaries: gpd.GeoDataFrame, *, lang: Lang) -> str:
+    """Draw the unit boundaries (under the spaces) and return the layer's label for the legend."""
+    units = units_layer(boundaries, lang=lang)
     folium.GeoJson(
-        frame,
-        name=name,
+        units.frame,
+        name=units.name,
         style_function=lambda _: {
             "color": "#37474f",
             "weight": 1.2,
             "opacity": 0.8,
             "fillColor": "#90a4ae",
             "fillOpacity": 0.06,
-            "dashArray": "4 3" if approximate else None,
+            "dashArray": "4 3" if units.approximate else None,
         },
         tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False),
         highlight_function=lambda _: {"weight": 2.5, "fillOpacity": 0.15},
         smooth_factor=1.0,
     ).add_to(m)
-    note = boundary_note("district" if kind == "boundaries_district" else "ward_2025", shipped=True, lang=lang)
-    return name + (". " + note if is_shipped(boundaries) else ". " + t("approximate_note", lang) if approximate else "")
+    return units.legend
 
 
 def build_map(
@@ -690,6 +734,152 @@ def build_map(
     if boundaries is not None and len(boundaries):
         folium.LayerControl(collapsed=True).add_to(m)
     return m
+
+
+# ------------------------------------------------------------------------------------------ the app's map
+
+
+class DataUrls(NamedTuple):
+    """Where the app serves a static data file: gzipped (decompressed by the browser) and as plain JSON."""
+
+    gz: str
+    """The gzipped file (``.json.gz``): sent as it lies on disk, decompressed in the browser; "" for none."""
+    json: str
+    """The same JSON uncompressed, for browsers without ``DecompressionStream``."""
+
+
+class AppLayer(MacroElement):
+    """The spaces of the app's map, fetched once from the static data file: ``creativeMap.appLayer(map, data)``.
+
+    Nothing of it depends on the filter, so the map's script stays the same from one rerun to the next and
+    ``st_folium`` keeps the frame; what is shown comes with each rerun in an `AppView`.
+    """
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = creativeMap.appLayer({{ this._parent.get_name() }}, {{ this.data }});
+{% endmacro %}"""
+    )
+
+    def __init__(self, data: Mapping[str, Any]) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "AppLayer"
+        self.data = _script_json(data)
+
+
+class AppView(MacroElement):
+    """What one rerun shows on the app's map: ``creativeMap.appView(group, view)``, applied when the group (the
+    one ``st_folium`` swaps without reloading the frame) is added to the map."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = creativeMap.appView({{ this._parent.get_name() }}, {{ this.data }});
+{% endmacro %}"""
+    )
+
+    def __init__(self, view: Mapping[str, Any]) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "AppView"
+        self.data = _script_json(view)
+
+
+def app_map(
+    *,
+    data: DataUrls,
+    total: int,
+    bounds: tuple[float, float, float, float] | None = None,
+    lang: Lang = "vi",
+    basemap: Basemap = "osm",
+    static_url: str = vendor.DEFAULT_STATIC_URL,
+    suggest_url: str | None = None,
+) -> folium.Map:
+    """Return the app's base map: tiles, Leaflet and the map's script, and the spaces' data file to fetch.
+
+    Parameters
+    ----------
+    data
+        Where the app serves the spaces' rows (`creative_map.mapfile.data_file`): fetched once per frame.
+    total
+        How many rows the file holds (the script checks it).
+    bounds
+        (min lon, min lat, max lon, max lat) of every space: the view before the first `view_layer` arrives.
+    lang, basemap, static_url, suggest_url
+        As `build_map`.
+
+    Returns
+    -------
+    folium.Map
+        Its script depends only on the arguments, never on the filter: hand it to ``st_folium`` with
+        `view_layer` as ``feature_group_to_add``, and a filter change redraws the points without reloading
+        the frame (its view, panned and zoomed, is kept).
+    """
+    m = _new_map(None, basemap=basemap, lang=lang, fit=False)
+    if bounds is not None:
+        min_lon, min_lat, max_lon, max_lat = bounds
+        fit = FitBounds([[min_lat, min_lon], [max_lat, max_lon]], max_zoom=FOCUS_ZOOM, padding=(20, 20))
+        fit.options["animate"] = False
+        m.add_child(fit)
+    _use_assets(m, assets="static", static_url=static_url)
+    prefetch = vendor.prefetch_url(static_url, gz=data.gz, json=data.json)
+    m.default_js = [("creative_map_prefetch", prefetch), *m.default_js]  # first: the data comes while Leaflet loads
+    meta = payload_meta(lang=lang, suggest_url=suggest_url)
+    m.add_child(AppLayer({"data": {"gz": data.gz, "json": data.json}, "n": int(total), "meta": meta}))
+    return m
+
+
+def view_layer(
+    selection: Selection,
+    *,
+    shown: str,
+    selected: Mapping[str, Any] | None = None,
+    lang: Lang = "vi",
+    units: DataUrls | None = None,
+    units_approximate: bool = False,
+    units_label: str = "",
+    suggest_url: str | None = None,
+) -> folium.FeatureGroup:
+    """Return what one rerun shows on the `app_map`: which spaces, the legend, the boundaries, the selection.
+
+    Parameters
+    ----------
+    selection
+        What the filter chose (for the legend's counts and the selected space's details).
+    shown
+        Which rows of the data file are shown: `creative_map.mapfile.shown_code` of the selection.
+    selected
+        The selected space's full record (a row with every field; its details come with the view, not in the
+        data file): drawn above the others with its full popup, opened (centred on it the first time it is
+        selected, so a later filter change keeps the view).
+    lang
+        The language of the legend and the popup.
+    units
+        The boundary layer's static file (`creative_map.mapfile.units_file`), or None for none.
+    units_approximate
+        Draw the boundaries dashed (an approximate layer).
+    units_label
+        The legend's line about the boundary layer (`units_layer`'s ``legend``).
+    suggest_url
+        As `build_map`.
+
+    Returns
+    -------
+    folium.FeatureGroup
+        For ``st_folium(feature_group_to_add=...)``: a few hundred bytes plus `shown` (and the selected space's
+        details), swapped without reloading the frame.
+    """
+    group = folium.FeatureGroup(name=t("selected_layer", lang), control=False)
+    space = selected
+    view = {
+        "n": len(selection),
+        "m": shown,
+        "l": legend_html(selection, lang=lang, boundaries_label=units_label),
+        "b": {"gz": units.gz, "json": units.json, "approx": units_approximate} if units is not None else None,
+        "s": _text(space[schema.ID]) if space is not None else None,
+    }
+    group.add_child(AppView(view))
+    if space is not None:
+        group.add_child(SelectedSpace(space, lang=lang, events=selection.events, suggest_url=suggest_url))
+    return group
 
 
 # --------------------------------------------------------------------------------------- one space's position
@@ -838,7 +1028,7 @@ def position_map(
 # -------------------------------------------------------------------------------------------------- the list
 
 
-def list_frame(selection: Selection, *, lang: Lang = "vi", limit: int | None = None) -> pd.DataFrame:
+def list_frame(selection: Selection, *, lang: Lang = "vi", limit: int | None = None, offset: int = 0) -> pd.DataFrame:
     """Return the table of the selected spaces for the list view, in their order, with labels in `lang`.
 
     Parameters
@@ -848,7 +1038,9 @@ def list_frame(selection: Selection, *, lang: Lang = "vi", limit: int | None = N
     lang
         ``"vi"`` or ``"en"``: the column names and the labels.
     limit
-        Only the first this many spaces (None: all).
+        Only this many spaces (None: all from `offset` on): the app shows the list a page at a time.
+    offset
+        Start at this row of the selection.
 
     Returns
     -------
@@ -856,7 +1048,7 @@ def list_frame(selection: Selection, *, lang: Lang = "vi", limit: int | None = N
         Columns: name (in `lang`), kind, district, 2025 ward, status, number of events; the index is the
         space's id.
     """
-    spaces = selection.spaces if limit is None else selection.spaces.iloc[:limit]
+    spaces = selection.spaces.iloc[offset : None if limit is None else offset + limit]
     event_counts: dict[str, int] = {}
     for ids in selection.events[schema.SPACE_IDS]:
         for sid in ids or []:
@@ -871,6 +1063,33 @@ def list_frame(selection: Selection, *, lang: Lang = "vi", limit: int | None = N
             t("col_events", lang): [event_counts.get(sid, 0) for sid in spaces[schema.ID]],
         },
         index=pd.Index(spaces[schema.ID].tolist(), name=schema.ID),
+    )
+
+
+_LIST_STYLE: Final = (
+    "<style>.cm-list{width:100%;border-collapse:collapse;font-size:.875rem;line-height:1.35}"
+    ".cm-list caption{position:absolute;left:-9999px}"
+    ".cm-list th,.cm-list td{padding:.3rem .45rem;border-bottom:1px solid rgba(49,51,63,.15);text-align:left;"
+    "vertical-align:top;overflow-wrap:anywhere}.cm-list th{font-weight:600;background:rgba(49,51,63,.04)}"
+    ".cm-list td.cm-num,.cm-list th.cm-num{text-align:right}</style>"
+)
+
+
+def list_html(table: pd.DataFrame, *, caption: str = "") -> str:
+    """Return a `list_frame` table as an HTML table: a header per column, one row per space (``data-id``: its id),
+    every value escaped; the last column (events) right-aligned. `caption` names the table for screen readers."""
+    last = len(table.columns) - 1
+    number = ' class="cm-num"'
+    head = "".join(
+        f'<th scope="col"{number if i == last else ""}>{_e(name)}</th>' for i, name in enumerate(table.columns)
+    )
+    rows = []
+    for space_id, values in zip(table.index, table.itertuples(index=False), strict=True):
+        cells = "".join(f"<td{number if i == last else ''}>{_e(v)}</td>" for i, v in enumerate(values))
+        rows.append(f'<tr data-id="{_e(space_id)}">{cells}</tr>')
+    return (
+        f'{_LIST_STYLE}<table class="cm-list"><caption>{_e(caption)}</caption>'
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
     )
 
 

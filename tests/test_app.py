@@ -1,13 +1,18 @@
 """The Streamlit app, run headless with AppTest: filters, language, URL state, bad parameters, selection.
 
-The map is the `st_folium` component: its arguments hold the map's script, from which the drawn spaces
-are read (the compact rows of `creative_map.mapping.SpacesLayer`). Map, list and counts must agree with
-`creative_map.select` for the same choices.
+The map is the `st_folium` component: its script (the same on every run) names the static data file it
+fetches (the spaces' compact rows, written by the app into static/cm/), and its feature group carries what a
+run shows (`creativeMap.appView`: which rows, the legend, the boundaries, the selection). The drawn spaces
+are read the way the browser reads them: the rows of the file the app wrote, chosen by the view's code. Map,
+list and counts must agree with `creative_map.select` for the same choices.
 """
 
 from __future__ import annotations
 
 import ast
+import gzip
+import hashlib
+import html
 import json
 import os
 import re
@@ -16,7 +21,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from creative_map import boundaries, listing, load, select
+from creative_map import boundaries, cache, listing, load, mapfile, schema, select
 from creative_map.query import Filter
 from creative_map.text import escape_markdown
 
@@ -24,6 +29,14 @@ from .conftest import ROOT, collection, make_space
 from .e2e.conftest import e2e_events, e2e_spaces
 
 APP = str(ROOT / "app.py")
+
+
+@pytest.fixture(autouse=True)
+def own_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test's dataset cache in its own folder."""
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("CREATIVE_MAP_CACHE", str(folder))
+    return folder
 
 
 @pytest.fixture
@@ -66,17 +79,49 @@ def map_args(at: AppTest) -> dict:
     return json.loads(components[0].proto.json_args)
 
 
+def call(text: str, name: str) -> dict:
+    """The JSON argument of the call ``creativeMap.<name>(..., {...});`` in a script."""
+    match = re.search(rf"creativeMap\.{name}\(\w+, (\{{.*\}})\);\n", text)
+    assert match, f"no creativeMap.{name} call"
+    return json.loads(match.group(1))
+
+
+def app_layer(at: AppTest) -> dict:
+    """What the map's script hands to ``creativeMap.appLayer``: the data file's addresses and the labels."""
+    return call(map_args(at)["script"], "appLayer")
+
+
+def view(at: AppTest) -> dict:
+    """What this run shows (``creativeMap.appView`` in the feature group swapped into the kept frame)."""
+    return call(map_args(at)["feature_group"], "appView")
+
+
+def data_rows(at: AppTest) -> list[list]:
+    """The rows of the data file the map fetches, read from where the app wrote it (static/ is served at
+    /app/static/)."""
+    urls = app_layer(at)["data"]
+    path = ROOT / "static" / urls["json"].removeprefix("/app/static/")
+    gz = ROOT / "static" / urls["gz"].removeprefix("/app/static/")
+    body = json.loads(path.read_text(encoding="utf-8"))
+    assert json.loads(gzip.decompress(gz.read_bytes())) == body  # the gzipped copy is the same file
+    assert body["n"] == len(body["f"]) == app_layer(at)["n"]
+    return body["f"]
+
+
 def map_ids(at: AppTest) -> list[str]:
-    script = map_args(at)["script"]
-    payload = json.loads(re.search(r"creativeMap\.spacesLayer\(\w+, (\{.*\})\);\n", script).group(1))
-    return [row[0] for row in payload["f"]]
+    """The ids of the spaces the map draws: the rows of the data file that the view's code names."""
+    rows = data_rows(at)
+    shown = view(at)
+    ids = [rows[i][0] for i in mapfile.read_shown(shown["m"], len(rows))]
+    assert shown["n"] == len(ids)
+    return ids
 
 
 def list_ids(at: AppTest) -> list[str]:
-    """The ids of the rows of the list (the table), as the app showed them."""
-    table = [d for d in at.dataframe if d.key == "table"] if at.dataframe else []
-    ids = list(at.session_state["table_ids"])
-    assert not table or len(table[0].value) == len(ids)
+    """The ids of the rows of the list (an HTML table), as the app showed them."""
+    tables = [h.proto.body for h in at.get("html") if 'class="cm-list"' in h.proto.body]
+    ids = re.findall(r'<tr data-id="([^"]+)">', tables[0]) if tables else []
+    assert ids == list(at.session_state["table_ids"])
     return ids
 
 
@@ -114,6 +159,8 @@ def test_opens_with_every_space(data: Path) -> None:
     assert all(link.startswith("/app/static/vendor/") for link in args["js_links"] + args["css_links"])
     assert args["js_links"][-1] == "/app/static/vendor/creative_map/creative_map.js"  # the map's own script
     assert "/app/static/vendor/creative_map/creative_map.css" in args["css_links"]
+    assert "ho-hoan-kiem" not in args["script"]  # no space in the script: the map fetches them once
+    assert re.fullmatch(r"/app/static/cm/spaces\.[0-9a-f]{20}\.json", app_layer(at)["data"]["json"])
 
 
 @pytest.mark.parametrize(
@@ -180,8 +227,8 @@ def test_language_switch(data: Path) -> None:
     at.radio(key="lang").set_value("en").run()
     assert at.title[0].value == "Map of Hanoi's creative spaces"
     assert param(at, "lang") == ["en"]
-    script = map_args(at)["script"]
-    assert "spaces on the map" in script and "Legend" in script
+    assert "spaces on the map" in view(at)["l"] and "Legend" in view(at)["l"]
+    assert app_layer(at)["meta"]["lang"] == "en" and app_layer(at)["meta"]["c"][3][1] == "Museum"
     assert at.multiselect(key="cat").label == "Kind of space"
     assert at.multiselect(key="cat").format_func("museum") == "Museum"
     assert count_text(at) == "**6 of 6 spaces**"
@@ -193,15 +240,17 @@ def test_choosing_a_space_focuses_the_map_and_shows_details(data: Path) -> None:
     at = run()
     at.selectbox(key="pick").set_value("van-mieu-quoc-tu-giam").run()
     args = map_args(at)
-    assert args["center"] == [21.028611, 105.835556] and args["zoom"] == 16
-    assert "creativeMap.selectedSpace(" in args["feature_group"] and "Văn Miếu" in args["feature_group"]
+    assert view(at)["s"] == "van-mieu-quoc-tu-giam"
+    chosen = call(args["feature_group"], "selectedSpace")
+    assert chosen["location"] == [21.028611, 105.835556] and chosen["zoom"] == 16  # the map centres on it
+    assert "Văn Miếu" in chosen["html"] and "Lễ hội thư pháp" in chosen["html"]  # details come with the selection
     details = [h.proto.body for h in at.get("html") if "cm-details" in h.proto.body]
     assert len(details) == 1 and "Lễ hội thư pháp" in details[0]
     assert 'href="http://vanmieu.gov.vn" target="_blank" rel="noopener noreferrer"' in details[0]
     assert param(at, "sel") == ["van-mieu-quoc-tu-giam"]
     before = map_args(at)["script"]
-    at.button[0].click().run()  # clear the selection
-    assert map_args(at)["feature_group"] is None and map_args(at)["center"] is None
+    at.button(key="clear").click().run()  # clear the selection
+    assert view(at)["s"] is None and "selectedSpace" not in map_args(at)["feature_group"]
     assert map_args(at)["script"] == before  # selecting does not rebuild the map itself
     assert "sel" not in at.query_params
 
@@ -215,7 +264,7 @@ def test_a_shared_link_reproduces_the_view(data: Path) -> None:
     assert at.multiselect(key="cat").value == ["heritage", "museum"]
     assert at.text_input(key="q").value == "van"
     assert_agree(at, data, Filter(categories=("heritage", "museum"), search="van"))
-    assert map_args(at)["center"] == [21.028611, 105.835556]
+    assert view(at)["s"] == "van-mieu-quoc-tu-giam"
     assert "L.tileLayer" not in map_args(at)["script"]
     assert at.selectbox(key="pick").value == "van-mieu-quoc-tu-giam"
 
@@ -241,13 +290,27 @@ def test_bad_parameters_are_ignored_with_a_notice(data: Path) -> None:
     assert "zoom" not in at.query_params
 
 
+def units_of(at: AppTest) -> tuple[dict, list[str]]:
+    """The boundary layer the view shows ({gz, json, approx}) and its units' labels, from the file the app wrote."""
+    layer = view(at)["b"]
+    assert layer is not None, "no boundary layer"
+    collection = json.loads((ROOT / "static" / layer["json"].removeprefix("/app/static/")).read_text(encoding="utf-8"))
+    return layer, [f["properties"]["label"] for f in collection["features"]]
+
+
 def test_boundary_layer_is_drawn_and_marked_approximate_only_when_it_is(data: Path) -> None:
-    districts = map_args(run({"layer": "district", "lang": "en"}))["script"]
-    assert "(approximate)" in districts and "L.control.layers" in districts
-    assert json.dumps("Hoàn Kiếm District (approximate)") in districts  # labels sit in the script as JSON
-    wards = map_args(run({"layer": "ward_2025", "lang": "en"}))["script"]  # the real 2025 polygons
-    assert "L.control.layers" in wards and "(approximate)" not in wards
-    assert json.dumps("Hoàn Kiếm Ward") in wards and json.dumps("Bát Tràng Commune") in wards
+    at = run({"layer": "district", "lang": "en"})
+    layer, labels = units_of(at)
+    assert layer["approx"] and "Hoàn Kiếm District (approximate)" in labels
+    assert "(approximate)" in view(at)["l"]  # and the legend says so
+    before = map_args(at)["script"]
+    at.radio(key="layer").set_value("ward_2025").run()  # the real 2025 polygons
+    layer, labels = units_of(at)
+    assert not layer["approx"] and "Hoàn Kiếm Ward" in labels and "Bát Tràng Commune" in labels
+    assert not any("(approximate)" in label for label in labels)
+    assert map_args(at)["script"] == before  # another layer is a view of the same frame
+    at.radio(key="layer").set_value("none").run()
+    assert view(at)["b"] is None
 
 
 def test_bad_data_gives_a_message_not_a_traceback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -260,16 +323,87 @@ def test_bad_data_gives_a_message_not_a_traceback(tmp_path: Path, monkeypatch: p
     assert "spaceship" in at.code[0].value and "category" in at.code[0].value
 
 
-def test_a_long_list_is_cut_with_a_note_while_map_and_count_show_all(tmp_path: Path, monkeypatch) -> None:
+def test_a_long_list_comes_a_page_at_a_time_while_map_and_count_show_all(tmp_path: Path, monkeypatch) -> None:
     from benchmarks.synthetic import write_synthetic
 
-    path = write_synthetic(tmp_path / "spaces.geojson", 1010)
+    path = write_synthetic(tmp_path / "spaces.geojson", 120)
     monkeypatch.setenv("CREATIVE_MAP_DATA", str(path))
+    everything = expected(path, Filter())
     at = run({"lang": "en"})
-    assert len(map_ids(at)) == 1010
-    assert count_text(at) == "**1010 of 1010 spaces**"
-    assert len(list_ids(at)) == 1000
-    assert any("first 1,000 of 1,010" in c.value for c in at.caption)
+    assert map_ids(at) == everything and count_text(at) == "**120 of 120 spaces**"
+    assert list_ids(at) == everything[:50]
+    assert at.selectbox(key="pick").options == [f"Creative space {i.split('-')[1]}" for i in everything[:50]]
+    assert any("Spaces 1–50 of 120 · page 1 of 3" in c.value for c in at.caption)
+    assert at.button(key="list_prev").disabled
+    at.button(key="list_next").click().run()
+    assert list_ids(at) == everything[50:100] and map_ids(at) == everything
+    at.button(key="list_next").click().run()
+    assert list_ids(at) == everything[100:] and at.button(key="list_next").disabled
+    assert any("Spaces 101–120 of 120 · page 3 of 3" in c.value for c in at.caption)
+    at.selectbox(key="pick").set_value(everything[105]).run()  # choose on the page: the map shows it
+    assert view(at)["s"] == everything[105]
+    at.multiselect(key="cat").set_value(["museum"]).run()  # another filter: back to the first page
+    museums = expected(path, Filter(categories=("museum",)))
+    assert list_ids(at) == museums[:50] and not any("page" in c.value for c in at.caption)
+
+
+def test_the_map_script_stays_the_same_from_run_to_run(data: Path) -> None:
+    at = run()
+    script = map_args(at)["script"]
+    shown = view(at)["m"]
+    at.multiselect(key="cat").set_value(["museum", "heritage"]).run()
+    assert map_args(at)["script"] == script and view(at)["m"] != shown  # only the view changed
+    at.text_input(key="q").input("van").run()
+    at.selectbox(key="pick").set_value("van-mieu-quoc-tu-giam").run()
+    at.radio(key="layer").set_value("district").run()
+    assert map_args(at)["script"] == script
+    at.radio(key="lang").set_value("en").run()  # the language is in the script (its labels)
+    assert map_args(at)["script"] != script
+
+
+def test_the_map_fetches_one_file_of_every_space_named_by_its_content(data: Path) -> None:
+    at = run({"cat": "museum"})
+    rows = data_rows(at)
+    everything = expected(data, Filter())
+    assert [row[0] for row in rows] == everything  # every space once, in the order of every selection
+    assert len(rows[0]) == 10  # the lean row: no details (those come with a selection)
+    name = app_layer(at)["data"]["json"]
+    body = (ROOT / "static" / name.removeprefix("/app/static/")).read_bytes()
+    assert hashlib.sha256(body).hexdigest()[:20] in name
+    assert len(view(at)["m"]) < 20  # one category of six spaces: a few bytes say which rows
+
+
+def test_the_details_are_read_from_the_full_record(data: Path) -> None:
+    at = run({"sel": "van-mieu-quoc-tu-giam", "lang": "en"})
+    from app_pages import _shared
+
+    assert schema.DESCRIPTION_EN not in _shared.MAP_COLUMNS  # the frame in memory does not hold it ...
+    description = load(data).spaces.set_index(schema.ID).loc["van-mieu-quoc-tu-giam", schema.DESCRIPTION_EN]
+    details = [h.proto.body for h in at.get("html") if "cm-details" in h.proto.body]
+    assert html.escape(description) in details[0]  # ... the details do
+    assert html.escape(description) in call(map_args(at)["feature_group"], "selectedSpace")["html"]
+
+
+def test_a_restart_reads_the_validated_data_from_the_cache(data: Path, own_cache: Path, monkeypatch) -> None:
+    import streamlit as st
+
+    first = run()
+    assert [p.name for p in own_cache.iterdir()] and count_text(first) == "**6 / 6 không gian**"
+    st.cache_resource.clear()  # a restart: nothing in memory
+
+    def no_validation(*args, **kwargs):
+        raise AssertionError("the unchanged files were validated again")
+
+    monkeypatch.setattr(cache, "load_fresh", no_validation)
+    again = run()
+    assert count_text(again) == "**6 / 6 không gian**" and map_ids(again) == map_ids(first)
+    st.cache_resource.clear()
+    (next(own_cache.iterdir()) / "spaces.parquet").write_bytes(b"PAR1 damaged")  # a damaged entry is not used
+    monkeypatch.undo()
+    monkeypatch.setenv("CREATIVE_MAP_CACHE", str(own_cache))
+    monkeypatch.setenv("CREATIVE_MAP_DATA", str(data))
+    rebuilt = run()
+    assert count_text(rebuilt) == "**6 / 6 không gian**" and map_ids(rebuilt) == map_ids(first)
 
 
 def test_download_exports_exactly_what_is_shown(data: Path) -> None:
@@ -301,9 +435,8 @@ def test_official_boundaries_from_the_settings(data: Path, tmp_path: Path, monke
     official = tmp_path / "quan_huyen.gpkg"
     shipped[["name", "geometry"]].rename(columns={"name": "ten"}).to_crs("EPSG:32648").to_file(official)
     monkeypatch.setenv("CREATIVE_MAP_DISTRICTS", str(official))
-    script = map_args(run({"layer": "district", "lang": "en"}))["script"]
-    assert "L.control.layers" in script and "Ho\\u00e0n Ki\\u1ebfm District" in script
-    assert "(approximate)" not in script  # an official layer is not labelled approximate
+    layer, labels = units_of(run({"layer": "district", "lang": "en"}))
+    assert "Hoàn Kiếm District" in labels and not layer["approx"]  # an official layer is not labelled approximate
 
     broken = tmp_path / "broken.gpkg"
     broken.write_bytes(b"not a geopackage")
@@ -311,7 +444,7 @@ def test_official_boundaries_from_the_settings(data: Path, tmp_path: Path, monke
     at = run({"layer": "district"})  # a message naming the file, the map without the layer, no traceback
     shown = escape_markdown(str(broken))  # the path reaches Markdown escaped: no link or formatting from it
     assert any(shown in w.value and "Không dùng được tệp ranh giới" in w.value for w in at.warning)
-    assert "L.control.layers" not in map_args(at)["script"]
+    assert view(at)["b"] is None
 
 
 def test_an_edited_data_file_is_loaded_again(data: Path) -> None:
@@ -347,8 +480,7 @@ def test_every_page_opens(data: Path, tmp_path: Path, monkeypatch: pytest.Monkey
 
 def test_a_space_drawn_as_not_exact_invites_a_suggestion(data: Path) -> None:
     at = run({"sel": "html-name", "cat": "museum"})
-    script = map_args(at)["script"]
-    payload = json.loads(re.search(r"creativeMap\.spacesLayer\(\w+, (\{.*\})\);\n", script).group(1))
+    payload = app_layer(at)["meta"]
     assert payload["u"] == "suggest?space={id}" and payload["t"]["suggest"] == "Góp ý vị trí chính xác"
     details = [h.proto.body for h in at.get("html") if "cm-details" in h.proto.body]
     assert 'href="suggest?space=html-name"' in details[0] and "Bạn biết chính xác nơi này ở đâu?" in details[0]

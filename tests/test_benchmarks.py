@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from benchmarks import bench_analysis, bench_app, bench_load, bench_site, bench_validate
+from benchmarks import bench_analysis, bench_app, bench_load, bench_sessions, bench_site, bench_validate
 from creative_map import types
 
 from .conftest import ROOT
@@ -22,7 +22,15 @@ BENCHMARKS = ROOT / "benchmarks"
 
 
 def test_every_benchmark_has_a_smoke_test() -> None:
-    tested = {"bench_load", "bench_analysis", "bench_app", "bench_export", "bench_site", "bench_validate"}
+    tested = {
+        "bench_load",
+        "bench_analysis",
+        "bench_app",
+        "bench_export",
+        "bench_site",
+        "bench_sessions",
+        "bench_validate",
+    }
     assert {p.stem for p in BENCHMARKS.glob("bench_*.py")} == tested
 
 
@@ -47,14 +55,24 @@ def test_bench_analysis() -> None:
 
 @pytest.mark.e2e
 def test_bench_app(browser: Any, tmp_path: Path) -> None:
-    """The browser benchmark on a tiny dataset, both ways (the app's lean layer and the plain folium way)."""
+    """The browser benchmark on a tiny dataset: the floor, the app and the plain folium way, one page each."""
     n = min(bench_app.SIZES)
-    rows = bench_app.run([n], plain_max=n, out=tmp_path, browser=browser)
-    assert [(row["spaces"], row["way"]) for row in rows] == [(n, "lean"), (n, "plain")]
-    for row in rows:
-        assert row["first_map_warm_s"] > 0 and row["filter_change_s"] > 0 and row["ws_bytes_per_space"] > 0
-    lean, plain = rows
-    assert lean["html_bytes_per_space"] < plain["html_bytes_per_space"]  # what the lean layer is for
+    (row,) = bench_app.run([n], plain_max=n, out=tmp_path, browser=browser, repeat=1)
+    assert row["spaces"] == n and row["floor_s"] > 0
+    app, plain = row["app"], row["plain"]
+    for key in ("cold_s", "first_map_s", "filter_change_s", "restart_s", "peak_mb", "restart_peak_mb"):
+        assert app[key] > 0, key
+    assert app["data_file_bytes"] > 0 and app["ws_bytes"] > 0  # both counted from the browser's network events
+    assert plain["first_map_s"] > 0 and plain["bytes_per_space"] > app["bytes_per_space"]  # what the app is for
+    assert set(row["ratios"]) >= {"first_map", "filter_change", "plain_first_map"}
+
+
+@pytest.mark.e2e
+def test_bench_sessions(browser: Any, tmp_path: Path) -> None:
+    """The many-sessions benchmark with three sessions on the shipped data: every one gets its map."""
+    (row,) = bench_sessions.run([0], sessions=3, wave=3, settle=1, out=tmp_path, browser=browser)
+    assert row["maps_drawn"] == 3 and row["spaces"] > 100
+    assert row["cpu_s_per_session"] > 0 and row["mb_before"] > 0 and row["mb_after"] > 0
 
 
 def test_bench_export(tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import esprima
+import folium
 import geopandas as gpd
 import pytest
 import tinycss2
@@ -83,9 +84,12 @@ def payload_of(html_text: str) -> dict:
 
 
 def js_function(name: str) -> str:
-    """The text of the function `name` of the map's script (up to the next function at the same depth)."""
-    start = SCRIPT.index(f"  function {name}(")
-    end = SCRIPT.find("\n  function ", start + 1)
+    """The text of the function `name` of the map's script (``function name(`` or ``Spaces.prototype.name =``),
+    up to the next function at the same depth."""
+    head = f"  Spaces.prototype.{name} = function" if f"Spaces.prototype.{name} =" in SCRIPT else f"  function {name}("
+    start = SCRIPT.index(head)
+    ends = [SCRIPT.find(m, start + 1) for m in ("\n  function ", "\n  Spaces.prototype.", "\n  var ")]
+    end = min((e for e in ends if e > 0), default=-1)
     return SCRIPT[start : end if end > 0 else None]
 
 
@@ -163,22 +167,28 @@ def test_non_exact_positions_look_different_and_say_how_precise(spaces, selectio
     assert street[5] != payload["x"]
     assert payload["p"][street[5]] == schema.PRECISIONS["street"].vi
     page = rendered(build_map(selection, assets="inline"))
-    assert ".cm-pin.cm-approx span" in page and '"cm-pin" + (exact ? "" : " cm-approx")' in page  # dashed, hollow
+    layer_fn = js_function("layer")
+    exact_style, approx_style = layer_fn[layer_fn.index("exact\n") :].split("\n        : ", 1)
+    assert "fillColor: colour" in exact_style and "dashArray" not in exact_style  # a full circle ...
+    assert 'dashArray: "3 3"' in approx_style and 'fillColor: "#ffffff"' in approx_style  # ... or hollow, dashed
+    assert 'dashArray: exact ? null : "8 6"' in layer_fn  # lines and areas too
+    assert "Spaces.prototype.layer" in page  # the inline page carries the script
     details = details_html(spaces.iloc[2], lang="en")
     assert schema.PRECISIONS["street"].en in details
 
 
 def test_popup_script_uses_text_nodes_not_html() -> None:
-    popup_fn = js_function("spacesLayer")
-    popup_fn = popup_fn[popup_fn.index("function popup") : popup_fn.index("D.f.forEach")]
+    popup_fn = js_function("popupContent")
     assert re.findall(r"innerHTML = [^;]+;", popup_fn) == ["innerHTML = r[10];"]  # only the server-escaped details
     assert "textContent" in SCRIPT
     # innerHTML anywhere in the script receives only what the server escaped: the details and the legend
     assert sorted(re.findall(r"innerHTML = [^;]+;", SCRIPT)) == [
         "innerHTML = S.html;",
+        "innerHTML = V.l;",
         "innerHTML = html;",
         "innerHTML = r[10];",
     ]
+    assert "bindTooltip(function () { return el(" in SCRIPT  # unit names as text, never as HTML
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
@@ -350,7 +360,7 @@ def test_every_basemap_has_its_tiles_defined_once() -> None:
 def test_no_basemap_still_draws_the_spaces(selection) -> None:
     page = rendered(build_map(selection, basemap="none"))
     assert "L.tileLayer" not in page and '"maxZoom": 19' in page and "creativeMap.spacesLayer(" in page
-    assert "L.markerClusterGroup(" in js_function("spacesLayer")
+    assert "L.markerClusterGroup(" in js_function("Spaces")
     with pytest.raises(ValueError, match="basemap"):
         build_map(selection, basemap="satellite")  # type: ignore[arg-type]
 
@@ -426,3 +436,60 @@ def test_inline_text_cannot_close_its_element() -> None:
         assert "</style" not in assets.inline_css(name).lower()
     with pytest.raises(ValueError, match="unknown asset"):
         assets.inline_js("jquery")
+
+
+# ---------------------------------------------------------------------------------------------- the app's map
+
+URLS = mapping.DataUrls("/app/static/cm/spaces.abc.json.gz", "/app/static/cm/spaces.abc.json")
+
+
+def test_the_app_map_holds_no_space_and_fetches_the_data_file() -> None:
+    bounds = (105.84, 21.02, 105.86, 21.04)
+    page = rendered(mapping.app_map(data=URLS, total=3, bounds=bounds, lang="en", basemap="none"))
+    data = json.loads(re.search(r"creativeMap\.appLayer\(\w+, (\{.*\})\);\n", page).group(1))
+    assert data["data"] == {"gz": URLS.gz, "json": URLS.json} and data["n"] == 3
+    assert data["meta"]["lang"] == "en" and data["meta"]["c"][3] == ["#6a1b9a", "Museum", "Ⅲ"]
+    assert "fitBounds" in page and "L.tileLayer" not in page and "creativeMap.spacesLayer(" not in page
+    again = rendered(
+        mapping.app_map(data=URLS, total=3, bounds=(105.84, 21.02, 105.86, 21.04), lang="en", basemap="none")
+    )
+    names = re.compile(r"_[0-9a-f]{32}")  # folium's random element names (st_folium ignores them)
+    assert names.sub("", again) == names.sub("", page)  # the same map, whatever the selection
+
+
+def test_the_view_layer_carries_only_what_a_run_changes(spaces, events) -> None:
+    everything = selected(spaces, events)
+    group = mapping.view_layer(everything, shown="a", lang="en", units=URLS, units_approximate=True, units_label="X")
+    text = rendered(folium.Map(tiles=None).add_child(group))
+    view = json.loads(re.search(r"creativeMap\.appView\(\w+, (\{.*\})\);\n", text).group(1))
+    assert view["n"] == 3 and view["m"] == "a" and view["s"] is None
+    assert view["b"] == {"gz": URLS.gz, "json": URLS.json, "approx": True}
+    assert "3 spaces on the map" in view["l"] and "X" in view["l"]
+    assert "creativeMap.selectedSpace(" not in text
+    theatre = spaces.loc[spaces[schema.ID] == "nha-hat-mua-roi-thang-long"].iloc[0]
+    group = mapping.view_layer(everything, shown="rx.1", selected=theatre, lang="en")
+    text = rendered(folium.Map(tiles=None).add_child(group))
+    view = json.loads(re.search(r"creativeMap\.appView\(\w+, (\{.*\})\);\n", text).group(1))
+    assert view["s"] == "nha-hat-mua-roi-thang-long" and view["b"] is None
+    assert "creativeMap.selectedSpace(" in text and "Puppet night" in text  # the details come with the selection
+
+
+def test_space_rows_are_lean_and_in_neither_language(spaces) -> None:
+    rows = mapping.space_rows(spaces)
+    assert [len(r) for r in rows] == [10, 10, 10]
+    assert rows[1][:3] == [
+        "nha-hat-mua-roi-thang-long",
+        "Nhà hát Múa rối Thăng Long",
+        "Thang Long Water Puppet Theatre",
+    ]
+
+
+def test_the_list_is_a_plain_html_table_with_everything_escaped(write_json) -> None:
+    evil = make_space(id="xuong", name_vi='<img src=x onerror="alert(1)">Xưởng', name_en="<b>Workshop</b>")
+    frame = io.load_spaces(write_json(collection(evil, make_space(105.85, 21.03, id="khac"))))
+    table = list_frame(selected(frame), lang="en")
+    page = mapping.list_html(table, caption="List & more")
+    assert "<img" not in page and "<b>" not in page and "&lt;b&gt;Workshop&lt;/b&gt;" in page
+    assert re.findall(r'<tr data-id="([^"]+)">', page) == ["khac", "xuong"]
+    assert '<th scope="col">Name</th>' in page and "<caption>List &amp; more</caption>" in page
+    assert page.count('<td class="cm-num">0</td>') == 2  # the number of events, right-aligned

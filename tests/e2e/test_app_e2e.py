@@ -1,5 +1,10 @@
 """The app in a real browser: the map draws with every outside request aborted, filters, search, language,
-shared links, map clicks, a phone-sized screen, and the self-contained HTML map from file://."""
+shared links, map clicks, a phone-sized screen, and the self-contained HTML map from file://.
+
+The map's frame stays: a filter change redraws the points without loading the frame's document again (a mark
+set in the frame survives it), the view a person panned and zoomed to is kept, and the spaces' data file is
+fetched once. Points are drawn on a canvas: what is drawn is counted from Leaflet's own layers (circles,
+cluster sizes) and the line and area paths, and a space is clicked at its place on the map."""
 
 from __future__ import annotations
 
@@ -20,11 +25,16 @@ pytestmark = pytest.mark.e2e
 
 TIMEOUT_MS = 45_000
 
-# Spaces drawn in a Leaflet map container: cluster sizes + single markers + lines and areas.
-DRAWN = """el => {
-  const clusters = [...el.querySelectorAll('.marker-cluster')].reduce((n, c) => n + parseInt(c.textContent, 10), 0);
-  const markers = el.querySelectorAll('.leaflet-marker-icon.cm-pin:not(.cm-selected)').length;
-  return clusters + markers + el.querySelectorAll('path.cm-shape').length;
+# Spaces drawn in the map of a document: Leaflet's circles and cluster sizes on the map, plus line and area paths.
+DRAWN = """doc => {
+  const w = doc.defaultView, map = w.creativeMap && w.creativeMap.maps[0];
+  if (!map) return -1;
+  let n = 0;
+  map.eachLayer(l => {
+    if (w.L.MarkerCluster && l instanceof w.L.MarkerCluster) n += l.getChildCount();
+    else if (l instanceof w.L.CircleMarker) n += 1;
+  });
+  return n + doc.querySelectorAll('path.cm-shape').length;
 }"""
 
 
@@ -36,10 +46,10 @@ def expected(data: Path, flt: Filter) -> list[str]:
 ONE_MAP = f"""([n, text]) => {{
   const frames = [...document.querySelectorAll('{MAP_FRAME}')];
   if (frames.length !== 1 || !frames[0].contentDocument) return false;
-  const el = frames[0].contentDocument.querySelector('[data-cm-count]');
-  const legend = frames[0].contentDocument.querySelector('.cm-legend');
-  return !!el && el.getAttribute('data-cm-count') === String(n) && ({DRAWN})(el) === n
-    && (!text || (!!legend && legend.textContent.includes(text)));
+  const doc = frames[0].contentDocument, el = doc.querySelector('[data-cm-count]');
+  const legend = doc.querySelector('.cm-legend');
+  return !!el && el.getAttribute('data-cm-count') === String(n) && el.getAttribute('data-cm-drawn') === String(n)
+    && ({DRAWN})(doc) === n && (!text || (!!legend && legend.textContent.includes(text)));
 }}"""
 
 
@@ -57,6 +67,28 @@ def wait_for_map(page: Any, count: int, legend: str = "") -> Any:
     page.wait_for_function(ONE_MAP, arg=[count, legend], timeout=TIMEOUT_MS)
     settled(page)
     return map_frame(page).locator("[data-cm-count]")
+
+
+VIEW = "() => [window.map.getCenter().lat, window.map.getCenter().lng, window.map.getZoom()]"
+
+
+def frame_of(page: Any) -> Any:
+    """The map's frame (a Playwright Frame, to evaluate script in)."""
+    return page.locator(MAP_FRAME).element_handle().content_frame()
+
+
+def click_space(page: Any, frame: Any, lat: float, lon: float) -> None:
+    """Click the map where the space at (`lat`, `lon`) is drawn, as a person would (the points are on a canvas)."""
+    x, y = frame.evaluate(
+        """([lat, lon]) => {
+          const map = window.creativeMap.maps[0], p = map.latLngToContainerPoint([lat, lon]);
+          const box = map.getContainer().getBoundingClientRect();
+          return [box.left + p.x, box.top + p.y];
+        }""",
+        [lat, lon],
+    )
+    offset = page.locator(MAP_FRAME).bounding_box() if frame != page.main_frame else {"x": 0, "y": 0}
+    page.mouse.click(offset["x"] + x, offset["y"] + y)
 
 
 def test_map_draws_every_space_with_no_third_party_request(app_url: str, open_page, e2e_data: Path) -> None:
@@ -77,10 +109,15 @@ def test_no_basemap_means_no_outside_request_at_all(app_url: str, open_page, e2e
     assert list(blocked) == []
 
 
-def test_filter_change_in_the_sidebar_redraws_the_map(app_url: str, open_page, e2e_data: Path) -> None:
+def test_filter_change_redraws_the_map_in_the_same_frame_and_view(app_url: str, open_page, e2e_data: Path) -> None:
     page, _ = open_page()
+    data_files: list[str] = []
+    page.on("request", lambda r: data_files.append(r.url) if "/app/static/cm/spaces." in r.url else None)
     page.goto(app_url)
     wait_for_map(page, len(expected(e2e_data, Filter())))
+    frame = frame_of(page)
+    frame.evaluate("() => { window.__cmFrame = 'kept'; window.map.setView([21.029, 105.845], 14, {animate: false}); }")
+    view = frame.evaluate(VIEW)
     categories = page.get_by_role("combobox", name="Loại không gian")
     categories.click()
     categories.fill("di sản")
@@ -90,6 +127,10 @@ def test_filter_change_in_the_sidebar_redraws_the_map(app_url: str, open_page, e
     wait_for_map(page, len(want))
     expect(page.get_by_text(f"{len(want)} / 5 không gian")).to_be_visible()
     assert re.search(r"[?&]cat=heritage", page.url)
+    assert frame_of(page).evaluate("() => window.__cmFrame") == "kept"  # the frame's document was not loaded again
+    after = frame_of(page).evaluate(VIEW)
+    assert after == pytest.approx(view, abs=1e-6)  # panned and zoomed as the person left it
+    assert len(data_files) == 1, data_files  # the spaces' rows came once, not with the rerun
 
 
 def test_search_van_mieu_then_choose_it(app_url: str, open_page, e2e_data: Path) -> None:
@@ -148,8 +189,7 @@ def test_clicking_a_marker_selects_the_space(app_url: str, open_page) -> None:
     page, _ = open_page()
     page.goto(f"{app_url}/?cat=art_space&basemap=none")
     wait_for_map(page, 1)
-    marker = map_frame(page).locator('.leaflet-marker-icon[title="Nhà hát Múa rối Thăng Long"]')
-    marker.click()
+    click_space(page, frame_of(page), 21.0318, 105.8535)  # the puppet theatre (tests/conftest.py)
     expect(page.locator(".cm-details").first).to_contain_text("Thang Long Water Puppet Theatre", timeout=TIMEOUT_MS)
     expect(map_frame(page).locator(".cm-popup-full")).to_contain_text(
         "Thành viên Mạng lưới không gian sáng tạo Hà Nội", timeout=TIMEOUT_MS
@@ -198,9 +238,8 @@ def test_offline_html_map_from_file(tmp_path: Path, open_page, e2e_data: Path) -
     page.goto(path.as_uri())
     container = page.locator(".folium-map")
     expect(container).to_have_attribute("data-cm-count", str(len(spaces)), timeout=TIMEOUT_MS)
-    page.wait_for_function(f"n => ({DRAWN})(document.querySelector('[data-cm-count]')) === n", arg=len(spaces))
-    marker = page.locator('.leaflet-marker-icon[title="Temple of Literature"]')
-    marker.click()
+    page.wait_for_function(f"n => ({DRAWN})(document) === n", arg=len(spaces))
+    click_space(page, page.main_frame, 21.028611, 105.835556)  # the Temple of Literature
     popup = page.locator(".leaflet-popup-content")
     expect(popup).to_contain_text("Văn Miếu – Quốc Tử Giám")
     expect(popup).to_contain_text("Calligraphy festival")
