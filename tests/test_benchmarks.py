@@ -6,6 +6,7 @@ calls the library as it is, and returns a sensible row for every measurement.
 
 from __future__ import annotations
 
+import logging
 import subprocess
 import sys
 from pathlib import Path
@@ -17,6 +18,17 @@ from benchmarks import bench_analysis, bench_app, bench_load, bench_sessions, be
 from creative_map import types
 
 from .conftest import ROOT
+
+
+@pytest.fixture(autouse=True)
+def _logging_as_it_was():
+    """The benchmarks quiet the library's warnings in their process (their synthetic spaces set them off); here
+    that process is the test run's, so put logging back as it was for the tests that follow."""
+    library = logging.getLogger("creative_map")
+    level, disabled = library.level, logging.root.manager.disable
+    yield
+    library.setLevel(level)
+    logging.disable(disabled)
 
 BENCHMARKS = ROOT / "benchmarks"
 

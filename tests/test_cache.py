@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 from pathlib import Path
 
@@ -112,6 +113,7 @@ def test_a_changed_events_file_changes_the_key(data: Path, cache_dir: Path) -> N
     ],
 )
 def test_a_damaged_entry_is_ignored_and_built_again(data: Path, cache_dir: Path, damage, caplog) -> None:
+    caplog.set_level(logging.WARNING, logger="creative_map.cache")
     folder = cache.entry(data, cache_dir=cache_dir).folder
     damage(folder)
     rebuilt = cache.load(data, cache_dir=cache_dir)
@@ -122,6 +124,7 @@ def test_a_damaged_entry_is_ignored_and_built_again(data: Path, cache_dir: Path,
 
 def test_a_parquet_file_altered_but_still_valid_is_not_trusted(data: Path, cache_dir: Path, caplog) -> None:
     """A file that still parses but is not the one written (its hash differs) is rebuilt, not read."""
+    caplog.set_level(logging.WARNING, logger="creative_map.cache")
     folder = cache.entry(data, cache_dir=cache_dir).folder
     altered = load(data).spaces
     altered[schema.NAME_VI] = "altered"

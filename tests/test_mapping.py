@@ -448,7 +448,7 @@ def test_the_app_map_holds_no_space_and_fetches_the_data_file() -> None:
     page = rendered(mapping.app_map(data=URLS, total=3, bounds=bounds, lang="en", basemap="none"))
     data = json.loads(re.search(r"creativeMap\.appLayer\(\w+, (\{.*\})\);\n", page).group(1))
     assert data["data"] == {"gz": URLS.gz, "json": URLS.json} and data["n"] == 3
-    assert data["meta"]["lang"] == "en" and data["meta"]["c"][3] == ["#6a1b9a", "Museum", "Ⅲ"]
+    assert data["meta"]["lang"] == "en" and data["meta"]["c"][3] == [schema.CATEGORIES["museum"].colour, "Museum", "Ⅲ"]
     assert "fitBounds" in page and "L.tileLayer" not in page and "creativeMap.spacesLayer(" not in page
     again = rendered(
         mapping.app_map(data=URLS, total=3, bounds=(105.84, 21.02, 105.86, 21.04), lang="en", basemap="none")
