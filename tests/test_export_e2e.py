@@ -69,16 +69,21 @@ def open_offline(browser, path: Path):
     return page, left
 
 
+# How many spaces the map draws: circles on its canvas (one each), spaces inside clusters, lines and areas.
 DRAWN_JS = """() => {
-    const singles = document.querySelectorAll('.leaflet-marker-icon:not(.marker-cluster)').length;
-    const clustered = [...document.querySelectorAll('.marker-cluster')]
-        .map(c => parseInt(c.innerText.replace(/\\D/g, ''), 10) || 0).reduce((a, b) => a + b, 0);
-    return singles + clustered;
+    const map = window.creativeMap && window.creativeMap.maps[0];
+    if (!map) return -1;
+    let n = 0;
+    map.eachLayer(l => {
+        if (L.MarkerCluster && l instanceof L.MarkerCluster) n += l.getChildCount();
+        else if (l instanceof L.CircleMarker) n += 1;
+    });
+    return n + document.querySelectorAll('path.cm-shape').length;
 }"""
 
 
 def drawn_spaces(page, expected: int) -> int:
-    """Return how many spaces the map draws (single markers plus the numbers on the clusters), once it has
+    """Return how many spaces the map draws (circles plus the spaces in clusters, lines and areas), once it has
     drawn `expected` of them or stopped changing for the wait's length (clusters may load in chunks)."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
@@ -121,9 +126,17 @@ def test_html_popup_shows_escaped_vietnamese(dataset, browser, tmp_path):
     path = export.export(selection, "html", tmp_path / "map.html", date=dt.date(2026, 11, 27))
     page, _ = open_offline(browser, path)
     try:
-        marker = page.locator(".leaflet-marker-icon:not(.marker-cluster)")
-        expect(marker).to_have_count(1)
-        marker.click()
+        assert drawn_spaces(page, 1) == 1
+        x, y = page.evaluate(  # the point is on a canvas: click where it is drawn, as a person would
+            """() => {
+              const map = window.creativeMap.maps[0];
+              let at = null;
+              map.eachLayer(l => { if (l instanceof L.CircleMarker) at = map.latLngToContainerPoint(l.getLatLng()); });
+              const box = map.getContainer().getBoundingClientRect();
+              return [box.left + at.x, box.top + at.y];
+            }"""
+        )
+        page.mouse.click(x, y)
         popup = page.locator(".leaflet-popup-content")
         expect(popup).to_contain_text("Phòng tranh <b>Cũ</b> & “Mới”")  # shown as text, not markup
         assert popup.locator("b", has_text="Cũ").count() == 0
