@@ -21,6 +21,7 @@ from creative_map.suggestions import add_reviewer, open_store
 
 from ..conftest import ward_space
 from .conftest import MAP_FRAME, e2e_events, e2e_spaces, map_frame, start_app, stop_app, watch_errors
+from .test_app_e2e import click_space
 
 pytestmark = pytest.mark.e2e
 
@@ -99,8 +100,13 @@ def test_a_visitor_places_a_space_a_reviewer_approves_then_undoes_it(take_part_a
 
     # A visitor searches the space, opens it and follows the invitation of its popup (a new tab).
     page.goto(f"{url}/?q=gom&basemap=none")
-    marker = map_frame(page).locator('.leaflet-marker-icon[title="Xưởng gốm Bà Triệu"]')
-    marker.click(timeout=TIMEOUT_MS)
+    frame = page.locator(MAP_FRAME).last.element_handle(timeout=TIMEOUT_MS).content_frame()
+    frame.wait_for_function(  # the one space found is drawn (a circle on the map's canvas)
+        "() => { const el = document.querySelector('[data-cm-count]');"
+        " return !!el && el.getAttribute('data-cm-count') === '1' && el.getAttribute('data-cm-drawn') === '1'; }",
+        timeout=TIMEOUT_MS,
+    )
+    click_space(page, frame, *WARD_POSITION)  # where it is drawn, as a person would
     popup = map_frame(page).locator(".cm-popup-full")
     expect(popup).to_contain_text("Bạn biết chính xác nơi này ở đâu?", timeout=TIMEOUT_MS)
     invitation = popup.get_by_role("link", name="Góp ý vị trí chính xác")
