@@ -71,7 +71,8 @@ MAP_COLUMNS: Final = (
     schema.LAST_VERIFIED,
 )
 """The columns of the spaces the pages keep in memory: what the filters, the map's rows, the list and the data's
-date read (the geometry too). The rest (descriptions, hours, website, sources ...) is read per space when it is shown."""
+date read (the geometry too). The rest (descriptions, hours, website, sources ...) is read per space when it is
+shown."""
 LANG: Final = "lang"
 """The language's widget key and URL parameter (the same as `creative_map.urlstate.LANG`)."""
 SESSION: Final = "cm_session"

@@ -172,11 +172,14 @@ def test_the_app_through_nginx_draws_its_map(deployment, open_page):
     page.goto(deployment.url + "/app/")
     frame = map_frame(page)
     expect(frame.locator(".leaflet-container")).to_have_attribute("data-cm-count", "5", timeout=60_000)
-    expect(frame.locator(".leaflet-marker-icon, path.leaflet-interactive, .marker-cluster").first).to_be_visible()
+    expect(frame.locator(".leaflet-container")).to_have_attribute("data-cm-drawn", "5", timeout=60_000)
+    expect(frame.locator(".leaflet-cmPoints-pane canvas").first).to_be_visible()  # the points' canvas
     assert failed == []  # Leaflet and the map's script came from /app/app/static/vendor/, not an HTML page
     assert blocked.non_tiles() == []
     served = [line for line in deployment.access_log() if "/app/app/static/vendor/leaflet/leaflet.js" in line]
     assert served and all('" 200 ' in line for line in served)
+    rows = [line for line in deployment.access_log() if "/app/app/static/cm/spaces." in line]  # the data file
+    assert rows and all('" 200 ' in line or '" 304 ' in line for line in rows)
 
 
 def test_the_websocket_is_upgraded_through_nginx(deployment):
