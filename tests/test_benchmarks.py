@@ -30,6 +30,7 @@ def _logging_as_it_was():
     library.setLevel(level)
     logging.disable(disabled)
 
+
 BENCHMARKS = ROOT / "benchmarks"
 
 
