@@ -153,12 +153,14 @@ def test_switching_unit_sets_carries_the_filter_and_says_what_became_of_it(pages
     page.goto(f"{pages_url}/?district=Quận Hoàn Kiếm")
     settled(page)
     page.get_by_test_id("stSidebar").get_by_text("Phường/xã (từ 1/7/2025)").click()
+    expect(page).to_have_url(re.compile(r"[?&]ward="), timeout=TIMEOUT_MS)
     settled(page)
     carried = admin.carry_units(["Quận Hoàn Kiếm"], to="ward_2025").carried
     assert query(page)["ward"] == list(carried)
     notice = page.get_by_test_id("stSidebar").locator(".cm-box-info")
     expect(notice).to_contain_text("Phường Hoàn Kiếm")
     page.get_by_test_id("stSidebar").get_by_text("Quận/huyện (trước 1/7/2025)").click()
+    expect(page).to_have_url(re.compile(r"[?&]district="), timeout=TIMEOUT_MS)  # the run has written the address
     settled(page)
     assert query(page)["district"] == ["Quận Hoàn Kiếm"]
 
