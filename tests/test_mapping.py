@@ -15,7 +15,7 @@ import tinycss2
 from geopandas.testing import assert_geodataframe_equal
 from shapely.geometry import box
 
-from creative_map import Dataset, Selection, assets, io, mapping, schema, select, types
+from creative_map import Dataset, Filter, Selection, assets, io, mapping, schema, select, types
 from creative_map.dataset import empty_events
 from creative_map.mapping import build_map, details_html, list_frame, safe_url, spaces_payload
 
@@ -319,26 +319,58 @@ def test_without_selection_the_map_fits_the_spaces(selection) -> None:
     assert "creativeMap.selectedSpace(" not in page and "openPopup()" not in page
 
 
+def units_of(m) -> list[dict]:
+    """The data of the map's unit layers (`mapping.Units`)."""
+    return [json.loads(c.data) for c in m._children.values() if isinstance(c, mapping.Units)]
+
+
 @pytest.mark.parametrize(
     "approximate,lang,mark", [(True, "en", "(approximate)"), (True, "vi", "(gần đúng)"), (False, "en", "")]
 )
 def test_boundary_layer_is_labelled_approximate_when_it_is(selection, approximate, lang, mark) -> None:
     m = build_map(selection, lang=lang, boundaries=hand_boundaries(approximate))
     page = rendered(m)
-    assert "L.control.layers" in page
-    geojson = [c for c in m._children.values() if type(c).__name__ == "GeoJson"]
-    assert len(geojson) == 1
-    labels = [f["properties"]["label"] for f in geojson[0].data["features"]]
+    assert "creativeMap.unitsLayer(" in page  # with its switch (L.control.layers in the script)
+    (units,) = units_of(m)
+    labels = [f["properties"]["label"] for f in units["data"]["features"]]
     district = "Hoàn Kiếm District" if lang == "en" else "Quận Hoàn Kiếm"
     assert f"{district} {mark}".strip() in labels
-    assert ("(approximate)" in geojson[0].layer_name or "(gần đúng)" in geojson[0].layer_name) is approximate
+    assert district in [f["properties"]["short"] for f in units["data"]["features"]]  # the name drawn on the map
+    assert ("(approximate)" in units["name"] or "(gần đúng)" in units["name"]) is approximate
+    assert units["approx"] is approximate
 
 
 def test_the_boundary_layer_is_named_by_its_level(selection) -> None:
     wards = hand_boundaries().assign(name=["Phường Hoàn Kiếm", "Phường Ba Đình"])
     for units, name in ((hand_boundaries(), "Pre-2025 districts"), (wards, "2025 wards and communes")):
-        geojson = [c for c in build_map(selection, lang="en", boundaries=units)._children.values()]
-        assert [c.layer_name for c in geojson if type(c).__name__ == "GeoJson"] == [f"{name} (approximate)"]
+        assert [u["name"] for u in units_of(build_map(selection, lang="en", boundaries=units))] == [
+            f"{name} (approximate)"
+        ]
+
+
+def test_unit_labels_sit_inside_their_unit(selection) -> None:
+    """Each unit's label point lies inside it (a name drawn outside its unit would name the wrong one)."""
+    from shapely.geometry import Point
+
+    bounds = hand_boundaries()
+    (units,) = units_of(build_map(selection, lang="en", boundaries=bounds))
+    for feature, geometry in zip(units["data"]["features"], bounds.geometry, strict=True):
+        lat, lon = feature["properties"]["lp"]
+        assert geometry.buffer(1e-6).contains(Point(lon, lat)), feature["properties"]["name"]
+
+
+def test_the_units_the_filter_chose_are_highlighted(spaces, selection) -> None:
+    chosen = select(Dataset(spaces, empty_events()), Filter(districts=("Quận Hoàn Kiếm",)))
+    (units,) = units_of(build_map(chosen, boundaries=hand_boundaries()))
+    assert units["highlight"] == ["Quận Hoàn Kiếm"]
+    assert units_of(build_map(selection, boundaries=hand_boundaries()))[0]["highlight"] == []
+
+
+def test_the_boundaries_are_credited_while_drawn(selection) -> None:
+    (units,) = units_of(build_map(selection, lang="en", boundaries=hand_boundaries()))
+    assert units["attribution"] == "Boundaries: the planners&#x27; official file"  # hand-made: not the shipped ones
+    shipped = mapping.boundaries_attribution(shipped=True, lang="en")
+    assert "Lam Ngoc Khuong" in shipped and "MIT" in shipped
 
 
 def test_no_boundaries_means_no_boundary_layer(selection) -> None:
@@ -448,7 +480,7 @@ def test_the_app_map_holds_no_space_and_fetches_the_data_file() -> None:
     page = rendered(mapping.app_map(data=URLS, total=3, bounds=bounds, lang="en", basemap="none"))
     data = json.loads(re.search(r"creativeMap\.appLayer\(\w+, (\{.*\})\);\n", page).group(1))
     assert data["data"] == {"gz": URLS.gz, "json": URLS.json} and data["n"] == 3
-    assert data["meta"]["lang"] == "en" and data["meta"]["c"][3] == ["#6a1b9a", "Museum", "Ⅲ"]
+    assert data["meta"]["lang"] == "en" and data["meta"]["c"][3] == [schema.CATEGORIES["museum"].colour, "Museum", "Ⅲ"]
     assert "fitBounds" in page and "L.tileLayer" not in page and "creativeMap.spacesLayer(" not in page
     again = rendered(
         mapping.app_map(data=URLS, total=3, bounds=(105.84, 21.02, 105.86, 21.04), lang="en", basemap="none")
