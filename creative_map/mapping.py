@@ -239,7 +239,7 @@ def links_html(space: Mapping[str, Any], *, lang: Lang = "vi", copy: bool = True
         return ""
     if not (math.isfinite(lat) and math.isfinite(lon)):
         return ""
-    to = quote(f"{round(lat, COORD_DECIMALS):g},{round(lon, COORD_DECIMALS):g}", safe="")
+    to = f"{round(lat, COORD_DECIMALS)!r},{round(lon, COORD_DECIMALS)!r}"  # numbers only: nothing to quote
     links = [
         ("cm-dir cm-dir-osm", f"https://www.openstreetmap.org/directions?to={to}", t("dir_osm", lang)),
         ("cm-dir cm-dir-google", f"https://www.google.com/maps/dir/?api=1&destination={to}", t("dir_google", lang)),

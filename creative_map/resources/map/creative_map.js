@@ -144,8 +144,8 @@
       box.appendChild(a);
       box.appendChild(document.createTextNode(" "));
     }
-    add("cm-dir cm-dir-osm", "https://www.openstreetmap.org/directions?to=" + encodeURIComponent(to), T.dir_osm);
-    add("cm-dir cm-dir-google", "https://www.google.com/maps/dir/?api=1&destination=" + encodeURIComponent(to),
+    add("cm-dir cm-dir-osm", "https://www.openstreetmap.org/directions?to=" + to, T.dir_osm);
+    add("cm-dir cm-dir-google", "https://www.google.com/maps/dir/?api=1&destination=" + to,
       T.dir_google);
     var b = el("button", "cm-copy", T.copy_link);
     b.type = "button";
@@ -653,14 +653,16 @@
     var group = L.featureGroup([polys]);
     group.items = items;
     function place() { if (map) { placeLabels(map); } }
-    group.on("add", function () {
-      map = group._map;
-      if (!map.getPane("cmUnits")) { map.createPane("cmUnits").style.zIndex = 350; }
-      if (!map.getPane("cmLabels")) {
-        var pane = map.createPane("cmLabels");
+    group.beforeAdd = function (m) {  // the panes, before the boundaries are drawn into them
+      if (!m.getPane("cmUnits")) { m.createPane("cmUnits").style.zIndex = 350; }
+      if (!m.getPane("cmLabels")) {
+        var pane = m.createPane("cmLabels");
         pane.style.zIndex = 430;
         pane.style.pointerEvents = "none";
       }
+    };
+    group.on("add", function () {
+      map = group._map;
       if (!map.cmLabels) { map.cmLabels = L.layerGroup().addTo(map); }
       map.cmUnitLayers = (map.cmUnitLayers || []).concat([group]);
       if (U.attribution && map.attributionControl) { map.attributionControl.addAttribution(U.attribution); }
