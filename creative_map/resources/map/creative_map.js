@@ -67,9 +67,9 @@
   function popupOptions(map, wide) {
     var size = map.getSize(), left = 10, bottom = 10;
     var zoom = map.zoomControl && map.zoomControl.getContainer();
-    if (zoom && zoom.offsetWidth) { left = zoom.offsetLeft + zoom.offsetWidth + 8; }
+    if (zoom && zoom.offsetWidth) { left = Math.min(zoom.offsetLeft + zoom.offsetWidth + 8, 70); }
     var attr = map.attributionControl && map.attributionControl.getContainer();
-    if (attr && attr.offsetHeight) { bottom = attr.offsetHeight + 8; }
+    if (attr && attr.offsetHeight) { bottom = Math.min(attr.offsetHeight + 8, 80); }
     // Leaflet's popup: content margins 20 + 24 px, wrapper 1 + 1 px.
     var maxWidth = Math.max(120, Math.min(wide ? 340 : 320, size.x - left - 10 - 46));
     return {maxWidth: maxWidth, minWidth: Math.min(200, maxWidth), maxHeight: Math.max(120, size.y - bottom - 70),
@@ -77,13 +77,10 @@
       keepInView: false};
   }
 
-  /* Keep the attribution off the scale bar: as wide as the map less the scale (and wrapped). */
-  function fitAttribution(map) {
-    var attr = map.attributionControl && map.attributionControl.getContainer();
-    if (!attr) { return; }
-    var scale = map.getContainer().querySelector(".leaflet-control-scale");
-    var used = scale ? scale.offsetWidth + 20 : 10;
-    attr.style.maxWidth = Math.max(80, map.getSize().x - used - 10) + "px";
+  /* Whether Leaflet's style sheet applies yet (before it does, controls and popups are as wide as the map). */
+  function styled(map) {
+    var corner = map.getContainer().querySelector(".leaflet-top");
+    return !corner || root.getComputedStyle(corner).position === "absolute";
   }
 
   /* Watch the basemap's tiles: once one loads, data-cm-tiles="ok"; when the map has no tile layer, or none has
@@ -101,7 +98,6 @@
         var text = tiles[i].getAttribution && tiles[i].getAttribution();
         if (text) { (on ? control.addAttribution : control.removeAttribution).call(control, text); }
       }
-      fitAttribution(map);
     }
     function none() {
       if (map.cmTiles !== "wait") { return; }
@@ -277,8 +273,10 @@
     this.popup = L.popup({maxWidth: 320, minWidth: 200, offset: [0, -4]});
     watchTiles(map);
     wireCopy(map, D.t);
-    fitAttribution(map);
-    map.on("resize", function () { fitAttribution(map); });
+    map.on("resize", function () {  // an open popup is sized to the map again
+      var open = map._popup;
+      if (open && map.hasLayer(open)) { L.setOptions(open, popupOptions(map, open.options.maxWidth > 320)); open.update(); }
+    });
     this.tooltip = L.tooltip({direction: "top", offset: [0, -RADIUS], className: "cm-tip"});
     function open(e) { self.open(e); }
     function hover(e) { self.hover(e); }
@@ -604,9 +602,10 @@
       var it = items[i], key = it.text + "|" + it.at.lat + "|" + it.at.lng;
       if (seen[key]) { continue; }
       var tw = textWidth(it.text) + 8, th = 16;
-      if (it.w < tw * 1.15 || it.h < th * 2) { continue; }  // the name does not fit in its unit at this zoom
+      // A name that does not fit in its unit at this zoom waits for a closer zoom (a highlighted unit's never).
+      if (!it.hl && (it.w < tw * 1.15 || it.h < th * 2)) { continue; }
       var p = map.project(it.at), r = [p.x - tw / 2, p.y - th / 2, p.x + tw / 2, p.y + th / 2];
-      if (r[2] < view.min.x || r[0] > view.max.x || r[3] < view.min.y || r[1] > view.max.y) { continue; }
+      if (r[0] < view.min.x || r[2] > view.max.x || r[1] < view.min.y || r[3] > view.max.y) { continue; }  // whole
       var free = true;
       for (k = 0; k < taken.length && free; k++) {
         var o = taken[k];
@@ -668,7 +667,6 @@
       if (U.attribution && map.attributionControl) { map.attributionControl.addAttribution(U.attribution); }
       map.on("moveend resize", place);
       placeLabels(map);
-      fitAttribution(map);
     });
     group.on("remove", function () {
       if (!map) { return; }
@@ -676,7 +674,6 @@
       if (U.attribution && map.attributionControl) { map.attributionControl.removeAttribution(U.attribution); }
       map.off("moveend resize", place);
       placeLabels(map);
-      fitAttribution(map);
       map = null;
     });
     return group;
@@ -780,15 +777,24 @@
     marker.bindPopup(box, {maxWidth: 340, minWidth: 220, maxHeight: 300, autoPanPadding: [20, 20]});
     marker.on("popupopen", function () {
       var map = marker._map;
-      if (map) { L.setOptions(marker.getPopup(), popupOptions(map, true)); marker.getPopup().update(); }
+      var popup = marker.getPopup(), o = map && popupOptions(map, true);
+      if (o && (o.maxWidth !== popup.options.maxWidth || o.maxHeight !== popup.options.maxHeight)) {
+        L.setOptions(popup, o);  // the map changed size since: fit it again
+        popup.update();
+      }
     });
     function focus() {
       var map = marker._map, app = map && map.cmApp;
-      if (!map) { return; }
-      if (app) {
-        if (app.focused === S.id) { return; }
-        app.focused = S.id;
+      if (!map || (app && app.focused === S.id)) { return; }
+      var box = map.getContainer();
+      if (box.clientWidth < 50 || box.clientHeight < 50 || !styled(map)) {  // not laid out yet
+        setTimeout(focus, 100);
+        return;
       }
+      if (map.getSize().x !== box.clientWidth || map.getSize().y !== box.clientHeight) {
+        map.invalidateSize({pan: false});  // the frame was resized: Leaflet learns it a frame later
+      }
+      if (app) { app.focused = S.id; }
       L.setOptions(marker.getPopup(), popupOptions(map, true));
       if (app && app.settled) {
         // A space picked on a map the person has seen: their zoom stays; the map pans only when the space is

@@ -244,30 +244,25 @@
   L.control.layers(baseNames, overlayNames, {collapsed: true}).addTo(map);
 
   // The attribution names only what is shown: a basemap's once one of its tiles has loaded, the boundaries'
-  // source while a unit layer is drawn. The attribution is kept clear of the scale bar.
+  // source while a unit layer is drawn. (creative_map.css keeps it clear of the scale bar.)
   Object.keys(basemaps).forEach(function (key) {
     var layer = basemaps[key], text = layer.getAttribution && layer.getAttribution();
     if (!text) { return; }
     layer.options.attribution = null;  // not added with the layer: only once a tile shows
     var credited = false;
     layer.on("tileload", function () {
-      if (!credited && map.hasLayer(layer)) { credited = true; map.attributionControl.addAttribution(text); fitAttr(); }
+      if (!credited && map.hasLayer(layer)) { credited = true; map.attributionControl.addAttribution(text); }
     });
     layer.on("remove", function () {
-      if (credited) { credited = false; map.attributionControl.removeAttribution(text); fitAttr(); }
+      if (credited) { credited = false; map.attributionControl.removeAttribution(text); }
     });
   });
   ["district", "ward_2025"].forEach(function (level) {
-    unitLayers[level].on("add", function () { map.attributionControl.addAttribution(esc(T.attr_boundaries)); fitAttr(); });
+    unitLayers[level].on("add", function () { map.attributionControl.addAttribution(esc(T.attr_boundaries)); });
     unitLayers[level].on("remove", function () {
-      map.attributionControl.removeAttribution(esc(T.attr_boundaries)); fitAttr();
+      map.attributionControl.removeAttribution(esc(T.attr_boundaries));
     });
   });
-  function fitAttr() {
-    var scale = container.querySelector(".leaflet-control-scale"), attr = map.attributionControl.getContainer();
-    attr.style.maxWidth = Math.max(80, map.getSize().x - (scale ? scale.offsetWidth + 20 : 10) - 10) + "px";
-  }
-  map.on("resize", fitAttr);
 
   var icons = {};
   function icon(cat, exact) {
