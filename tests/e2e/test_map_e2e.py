@@ -14,6 +14,7 @@ ever loads): the offline HTML map from ``file://``, the app's map and the static
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -26,7 +27,7 @@ from creative_map import export, site
 from creative_map.events import hanoi_today
 
 from ..conftest import ROOT
-from .conftest import MAP_FRAME, map_frame
+from .conftest import MAP_FRAME, map_frame, start_app, stop_app
 
 pytestmark = pytest.mark.e2e
 
@@ -373,3 +374,37 @@ def test_the_site_s_popup_links_and_closed_legend(open_page, tmp_path):
     page.wait_for_timeout(400)
     assert_popup_fits(page.main_frame)
     expect(page.locator(".leaflet-control-attribution")).not_to_contain_text("OpenStreetMap")
+
+
+@pytest.fixture(scope="module")
+def shipped_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app on the shipped data (Craft Link 0.4 m from the Temple of Literature)."""
+    proc, url = start_app(SHIPPED, tmp_path_factory.mktemp("shipped-app") / "streamlit.log")
+    try:
+        yield url
+    finally:
+        stop_app(proc)
+
+
+VISIBLE_ON_CANVAS = """([x, y]) => {
+  const b = window.map.getContainer().getBoundingClientRect(), e = document.elementFromPoint(b.left + x, b.top + y);
+  return !!e && e.tagName === 'CANVAS';
+}"""
+
+
+def test_app_a_selected_space_hides_no_space_beside_it(shipped_app, open_page):
+    page, _ = open_page(*DESKTOP)
+    page.goto(f"{shipped_app}/?lang=en&basemap=none&sel={CRAFT_LINK}")
+    frame = wait_ready(page)
+    expect(frame.locator(".cm-popup-full")).to_contain_text("Craft Link", timeout=TIMEOUT_MS)
+    app_frame(page).evaluate(f"() => {{ window.map.setView([{TEMPLE[1]}, {TEMPLE[2]}], 19, {{animate: false}}); }}")
+    page.wait_for_timeout(200)
+    temple = drawn_at(app_frame(page), TEMPLE[0])
+    assert app_frame(page).evaluate(VISIBLE_ON_CANVAS, temple), "the selected space hides the one beside it"
+    click_at(page, app_frame(page), temple)
+    expect(frame.locator(".cm-popup-full")).to_contain_text("Temple of Literature", timeout=TIMEOUT_MS)
+    page.wait_for_url(f"**sel={TEMPLE[0]}**", timeout=TIMEOUT_MS)
+    assert app_frame(page).evaluate("() => window.map.getZoom()") == 19  # the zoom stays
+    page.wait_for_timeout(500)
+    craft = drawn_at(app_frame(page), CRAFT_LINK)
+    assert app_frame(page).evaluate(VISIBLE_ON_CANVAS, craft), "after the selection, the other is hidden"
