@@ -525,3 +525,61 @@ def test_the_list_is_a_plain_html_table_with_everything_escaped(write_json) -> N
     assert re.findall(r'<tr data-id="([^"]+)">', page) == ["khac", "xuong"]
     assert '<th scope="col">Name</th>' in page and "<caption>List &amp; more</caption>" in page
     assert page.count('<td class="cm-num">0</td>') == 2  # the number of events, right-aligned
+
+
+# ------------------------------------------------------------------------------------- issue 14: inside the map
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_links_give_directions_and_copy_the_space_escaped(write_json, lang) -> None:
+    evil = make_space(105.835556, 21.028611, id="a-b")
+    frame = io.load_spaces(write_json(collection(evil)))
+    links = mapping.links_html(frame.iloc[0], lang=lang)
+    osm = "https://www.openstreetmap.org/directions?to=21.02861,105.83556"
+    google = "https://www.google.com/maps/dir/?api=1&amp;destination=21.02861,105.83556"
+    assert f'<a class="cm-dir cm-dir-osm" href="{osm}" target="_blank" rel="noopener noreferrer">' in links
+    assert f'<a class="cm-dir cm-dir-google" href="{google}" target="_blank" rel="noopener noreferrer">' in links
+    assert f'<button type="button" class="cm-copy" data-cm-id="a-b">{mapping.t("copy_link", lang)}</button>' in links
+    assert mapping.t("dir_osm", lang) in links and mapping.t("dir_google", lang) in links
+    row = frame.iloc[0].copy()
+    row[schema.ID] = '"><script>alert(1)</script>'  # never from validated data, escaped all the same
+    assert "<script>" not in mapping.links_html(row, lang=lang)
+    assert 'data-cm-id="&quot;&gt;&lt;script&gt;' in mapping.links_html(row, lang=lang)
+    assert "cm-copy" not in mapping.links_html(row, lang=lang, copy=False)
+
+
+def test_every_full_popup_carries_the_links(spaces, events) -> None:
+    everything = selected(spaces, events)
+    payload = spaces_payload(everything, lang="en", popups="full")
+    assert all("cm-dir-osm" in row[10] and "cm-copy" in row[10] for row in payload["f"])
+    assert {"dir_osm", "dir_google", "copy_link", "copied", "copy_manual"} <= set(payload["t"])  # the lean ones too
+    page = rendered(build_map(everything, lang="en", selected_id="nha-hat-mua-roi-thang-long"))
+    selected_data = re.search(r"creativeMap\.selectedSpace\(\w+, (\{.*\})\);\n", page).group(1)
+    assert "cm-dir-google" in json.loads(selected_data)["html"]
+
+
+def test_the_view_layer_names_the_default_units_and_the_chosen_ones(spaces, events) -> None:
+    everything = selected(spaces, events)
+    group = mapping.view_layer(
+        everything, shown="a", lang="en", default_units=URLS, highlight=URLS, highlight_names=["Quận Hoàn Kiếm"]
+    )
+    view = json.loads(
+        re.search(r"creativeMap\.appView\(\w+, (\{.*\})\);\n", rendered(folium.Map(tiles=None).add_child(group))).group(
+            1
+        )
+    )
+    assert view["b"] is None and view["d"] == {"gz": URLS.gz, "json": URLS.json, "approx": False}
+    assert view["h"] == {"b": {"gz": URLS.gz, "json": URLS.json, "approx": False}, "names": ["Quận Hoàn Kiếm"]}
+    assert "Lam Ngoc Khuong" in view["a"]  # the shipped boundaries credited while drawn
+    plain = mapping.view_layer(everything, shown="a", lang="en", highlight=URLS, highlight_names=[])
+    view = json.loads(
+        re.search(r"creativeMap\.appView\(\w+, (\{.*\})\);\n", rendered(folium.Map(tiles=None).add_child(plain))).group(
+            1
+        )
+    )
+    assert view["h"] is None and view["d"] is None
+
+
+def test_the_legend_is_closed_on_every_screen() -> None:
+    """The script never opens the legend by itself (it hid markers and popups); it opens on a click."""
+    assert "box.open = false" in SCRIPT and "m.getSize().x >= 600" not in SCRIPT
