@@ -225,6 +225,7 @@
       var renderer = this._renderer;
       if (renderer._drawing && renderer._ctx && this._true && this._true !== this._point && !this._empty()) {
         var c = renderer._ctx;  // the leg from the space's place to its spread circle
+        if (c.setLineDash) { c.setLineDash([]); }  // a solid leg, whatever the last circle drawn used
         c.beginPath();
         c.moveTo(this._true.x, this._true.y);
         c.lineTo(this._point.x, this._point.y);
