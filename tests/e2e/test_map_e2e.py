@@ -179,13 +179,15 @@ def assert_popup_fits(frame: Any) -> None:
             ".leaflet-control-zoom",
             ".leaflet-control-attribution",
             ".leaflet-control-scale",
+            ".leaflet-top.leaflet-right .leaflet-control",
         ],
     )
-    map_box, popup, close, title, zoom, attribution, scale = boxes
+    map_box, popup, close, title, zoom, attribution, scale, switch = boxes
     assert popup and inside(popup, map_box), (popup, map_box)
     assert close and inside(close, map_box), (close, map_box)
     assert title and not overlap(title, zoom), (title, zoom)
     assert not overlap(attribution, scale), (attribution, scale)
+    assert not switch or not overlap(close, switch), (close, switch)  # the layer switch leaves the close button
 
 
 def test_on_a_phone_the_offline_popup_fits_inside_the_map(open_page, offline_map):
@@ -195,6 +197,13 @@ def test_on_a_phone_the_offline_popup_fits_inside_the_map(open_page, offline_map
     click_at(page, page.main_frame, drawn_at(page.main_frame, TEMPLE[0]))
     expect(page.locator(".leaflet-popup")).to_be_visible()
     page.wait_for_timeout(400)  # the popup's pan into view
+    assert_popup_fits(page.main_frame)
+
+
+def test_on_a_phone_a_linked_offline_popup_fits_inside_the_map(open_page, offline_map):
+    page = open_offline(open_page, offline_map, PHONE, suffix=f"#sel={CRAFT_LINK}")
+    expect(page.locator(".leaflet-popup-content")).to_contain_text("Craft Link")
+    page.wait_for_timeout(400)
     assert_popup_fits(page.main_frame)
 
 

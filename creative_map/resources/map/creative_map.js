@@ -65,15 +65,17 @@
   /* Popup options that fit the map: no wider than the map less the zoom buttons and margins, no taller than
    * the map, and kept clear of the zoom buttons (left) and the attribution (bottom) when panned into view. */
   function popupOptions(map, wide) {
-    var size = map.getSize(), left = 10, bottom = 10;
+    var size = map.getSize(), left = 10, top = 10, bottom = 10;
     var zoom = map.zoomControl && map.zoomControl.getContainer();
     if (zoom && zoom.offsetWidth) { left = Math.min(zoom.offsetLeft + zoom.offsetWidth + 8, 70); }
+    var corner = map.getContainer().querySelector(".leaflet-top.leaflet-right");  // the layer switch
+    if (corner && corner.offsetHeight) { top = Math.min(corner.offsetTop + corner.offsetHeight + 6, 80); }
     var attr = map.attributionControl && map.attributionControl.getContainer();
     if (attr && attr.offsetHeight) { bottom = Math.min(attr.offsetHeight + 8, 80); }
-    // Leaflet's popup: content margins 20 + 24 px, wrapper 1 + 1 px.
+    // Leaflet's popup: content margins 20 + 24 px, wrapper 1 + 1 px; its tip and offset about 30 px.
     var maxWidth = Math.max(120, Math.min(wide ? 340 : 320, size.x - left - 10 - 46));
-    return {maxWidth: maxWidth, minWidth: Math.min(200, maxWidth), maxHeight: Math.max(120, size.y - bottom - 70),
-      autoPan: true, autoPanPaddingTopLeft: L.point(left, 10), autoPanPaddingBottomRight: L.point(10, bottom),
+    return {maxWidth: maxWidth, minWidth: Math.min(200, maxWidth), maxHeight: Math.max(120, size.y - top - bottom - 60),
+      autoPan: true, autoPanPaddingTopLeft: L.point(left, top), autoPanPaddingBottomRight: L.point(10, bottom),
       keepInView: false};
   }
 

@@ -542,11 +542,13 @@
    * than the map, panned clear of the zoom buttons and the attribution. */
   function popupOptions(autoPan) {
     var size = map.getSize(), zoom = map.zoomControl.getContainer(), attr = map.attributionControl.getContainer();
-    var left = zoom.offsetWidth ? zoom.offsetLeft + zoom.offsetWidth + 8 : 10;
-    var bottom = attr.offsetHeight ? attr.offsetHeight + 8 : 10;
+    var corner = container.querySelector(".leaflet-top.leaflet-right");  // the layer switch
+    var left = zoom.offsetWidth ? Math.min(zoom.offsetLeft + zoom.offsetWidth + 8, 70) : 10;
+    var top = corner && corner.offsetHeight ? Math.min(corner.offsetTop + corner.offsetHeight + 6, 80) : 10;
+    var bottom = attr.offsetHeight ? Math.min(attr.offsetHeight + 8, 80) : 10;
     var maxWidth = Math.max(120, Math.min(340, size.x - left - 10 - 46));
     return {maxWidth: maxWidth, minWidth: Math.min(200, maxWidth), maxHeight: Math.max(120, Math.min(360,
-      size.y - bottom - 70)), autoPan: autoPan, autoPanPaddingTopLeft: L.point(left, 10),
+      size.y - top - bottom - 60)), autoPan: autoPan, autoPanPaddingTopLeft: L.point(left, top),
       autoPanPaddingBottomRight: L.point(10, bottom)};
   }
 
