@@ -46,6 +46,29 @@ def official_units() -> dict[Level, gpd.GeoDataFrame]:
     }
 
 
+def units_of(level: Level, lang: Lang, *, warn: bool) -> shared.Units | None:
+    """The boundary layer `level` as the map fetches it (the official file when the settings name one), or None
+    (with a warning when `warn`) when it cannot be read."""
+    official = os.environ.get(BOUNDARY_FILES[level], "")
+    try:
+        return shared.units_file(
+            level, official, shared.mtime(Path(official)) if official else 0.0, lang, shared.base_url()
+        )
+    except (DataError, ValueError, OSError) as exc:
+        if warn:
+            st.warning(
+                t(
+                    "boundaries_bad",
+                    lang,
+                    path=escape_markdown(clip(official, 300)),
+                    error=escape_markdown(clip(exc, 300)),
+                )
+                if official
+                else t("boundaries_missing", lang)
+            )
+        return None
+
+
 def choose(space_id: str | None) -> None:
     st.session_state[urlstate.SELECTED] = space_id
     st.session_state["pick"] = space_id
@@ -197,20 +220,16 @@ st.session_state[VIEW] = {k: [v] if isinstance(v, str) else list(v) for k, v in 
 st.markdown(f"**{t('count', lang, shown=len(selection), total=selection.total)}**", help=t("share", lang))
 shared.data_line(dataset, lang)
 
+
 layer: BoundaryLayer = state.layer
-drawn_units: shared.Units | None = None
-if layer != "none":
-    official = os.environ.get(BOUNDARY_FILES[layer], "")
-    try:
-        drawn_units = shared.units_file(
-            layer, official, shared.mtime(Path(official)) if official else 0.0, lang, shared.base_url()
-        )
-    except (DataError, ValueError, OSError) as exc:
-        st.warning(
-            t("boundaries_bad", lang, path=escape_markdown(clip(official, 300)), error=escape_markdown(clip(exc, 300)))
-            if official
-            else t("boundaries_missing", lang)
-        )
+drawn_units = units_of(layer, lang, warn=True) if layer != "none" else None
+# Without tiles (basemap none, or none loaded) the map is read by its units: the 2025 wards unless a layer is chosen.
+default_units = units_of("ward_2025", lang, warn=False) if layer == "none" else None
+# The units the filter chose are outlined on the map.
+chosen_level: Level | None = "district" if state.filter.districts else "ward_2025" if state.filter.wards_2025 else None
+chosen_units = units_of(chosen_level, lang, warn=False) if chosen_level else None
+chosen_names = state.filter.districts or state.filter.wards_2025
+supplied = bool(os.environ.get(BOUNDARY_FILES[layer if layer != "none" else "ward_2025"], ""))  # credited
 
 suggest_url = shared.suggest_url(lang)  # spaces drawn as not exact invite a suggestion of their position
 record = shared.space_record(selected)  # every field of the selected space (the frame in memory holds a few)
@@ -237,6 +256,10 @@ st_folium(
         units=drawn_units.urls if drawn_units else None,
         units_approximate=bool(drawn_units and drawn_units.approximate),
         units_label=drawn_units.label if drawn_units else "",
+        units_attribution=mapping.boundaries_attribution(shipped=not supplied, lang=lang),
+        default_units=default_units.urls if default_units else None,
+        highlight=chosen_units.urls if chosen_units else None,
+        highlight_names=chosen_names,
         suggest_url=suggest_url,
     ),
 )

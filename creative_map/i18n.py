@@ -128,6 +128,20 @@ TEXTS: Final[dict[str, Label]] = {
     "on_map": Label("{n} không gian trên bản đồ", "{n} spaces on the map"),
     "approx_symbol": Label("Vị trí chưa chính xác", "Position not exact"),
     "popup_more": Label("Chọn để xem chi tiết", "Select for the details"),
+    "dir_osm": Label("Chỉ đường (OpenStreetMap)", "Directions (OpenStreetMap)"),
+    "dir_google": Label("Chỉ đường (Google Maps)", "Directions (Google Maps)"),
+    "copy_link": Label("Sao chép liên kết", "Copy link"),
+    "copied": Label("Đã sao chép liên kết.", "Link copied."),
+    "copy_manual": Label(
+        "Liên kết đã được chọn: nhấn Ctrl+C (⌘C) để sao chép.", "The link is selected: press Ctrl+C (⌘C) to copy it."
+    ),
+    "attr_boundaries": Label(
+        "Ranh giới: vietnam-3d-map © 2025 Lam Ngoc Khuong (MIT)",
+        "Boundaries: vietnam-3d-map © 2025 Lam Ngoc Khuong (MIT)",
+    ),
+    "attr_boundaries_supplied": Label(
+        "Ranh giới: tệp chính thức do cán bộ quy hoạch cung cấp", "Boundaries: the planners' official file"
+    ),
     "selected_layer": Label("Không gian đang chọn", "Selected space"),
     # List and details
     "list": Label("Danh sách", "List"),

@@ -42,6 +42,8 @@ from branca.element import Element, Figure, MacroElement
 from folium.map import FitBounds
 from folium.template import Template
 from shapely.geometry import mapping as shape_mapping
+from shapely.geometry.base import BaseGeometry
+from shapely.ops import polylabel
 
 from creative_map import admin, schema
 from creative_map import assets as vendor
@@ -62,13 +64,16 @@ __all__ = [
     "SelectedSpace",
     "SpacesLayer",
     "Tiles",
+    "Units",
     "UnitsLayer",
     "app_map",
+    "boundaries_attribution",
     "build_map",
     "details_html",
     "details_page_html",
     "focus",
     "legend_html",
+    "links_html",
     "list_frame",
     "list_html",
     "payload_meta",
@@ -216,6 +221,39 @@ def _suggest_html(space: Mapping[str, Any], *, lang: Lang, suggest_url: str | No
         f'<p class="cm-suggest">{_e(t("suggest_ask", lang))} '
         f'<a class="cm-suggest-link" href="{_e(href)}">{_e(t("suggest_exact", lang))}</a></p>'
     )
+
+
+def links_html(space: Mapping[str, Any], *, lang: Lang = "vi", copy: bool = True) -> str:
+    """Return a space's directions links and its "copy link" button as an HTML fragment (``<p class="cm-links">``).
+
+    Directions to the space's representative point on OpenStreetMap
+    (``https://www.openstreetmap.org/directions?to=LAT,LON``) and Google Maps
+    (``https://www.google.com/maps/dir/?api=1&destination=LAT,LON``), each opened in a new tab with
+    ``rel="noopener noreferrer"``; with `copy`, a button (``button.cm-copy``, ``data-cm-id``: the space's id) that
+    the map's script wires to copy the space's address (the app's ``?sel=<id>``, the offline map's ``#sel=<id>``).
+    "" when the space has no position.
+    """
+    try:
+        lat, lon = float(space[schema.REP_LAT]), float(space[schema.REP_LON])
+    except (KeyError, TypeError, ValueError):
+        return ""
+    if not (math.isfinite(lat) and math.isfinite(lon)):
+        return ""
+    to = f"{round(lat, COORD_DECIMALS)!r},{round(lon, COORD_DECIMALS)!r}"  # numbers only: nothing to quote
+    links = [
+        ("cm-dir cm-dir-osm", f"https://www.openstreetmap.org/directions?to={to}", t("dir_osm", lang)),
+        ("cm-dir cm-dir-google", f"https://www.google.com/maps/dir/?api=1&destination={to}", t("dir_google", lang)),
+    ]
+    parts = [
+        f'<a class="{cls}" href="{_e(href)}" target="_blank" rel="noopener noreferrer">{_e(text)}</a> '
+        for cls, href, text in links
+    ]
+    if copy:
+        space_id = _text(space.get(schema.ID))
+        parts.append(
+            f'<button type="button" class="cm-copy" data-cm-id="{_e(space_id)}">{_e(t("copy_link", lang))}</button>'
+        )
+    return f'<p class="cm-links">{"".join(parts)}</p>'
 
 
 def details_html(
@@ -395,6 +433,7 @@ def payload_meta(*, lang: Lang = "vi", suggest_url: str | None = None) -> dict[s
             "ask": t("suggest_ask", lang),
             "suggest": t("suggest_exact", lang),
             "failed": t("map_failed", lang),
+            **{key: t(key, lang) for key in ("dir_osm", "dir_google", "copy_link", "copied", "copy_manual")},
         },
         "u": suggest_url or "",
     }
@@ -428,7 +467,10 @@ def spaces_payload(
     rows = space_rows(spaces)
     if popups == "full":
         for i, row in enumerate(rows):
-            row.append(details_html(spaces.iloc[i], lang=lang, events=events, suggest_url=suggest_url))
+            space = spaces.iloc[i]
+            row.append(
+                details_html(space, lang=lang, events=events, suggest_url=suggest_url) + links_html(space, lang=lang)
+            )
     return {**payload_meta(lang=lang, suggest_url=suggest_url), "f": rows}
 
 
@@ -534,7 +576,8 @@ var {{ this.get_name() }} = creativeMap.selectedSpace({{ this._parent.get_name()
             "exact": _text(space.get(schema.POSITION_PRECISION)) == "exact",
             "title": space_names(space, lang)[0],
             "id": _text(space.get(schema.ID)),
-            "html": details_html(space, lang=lang, events=events, suggest_url=suggest_url),
+            "html": details_html(space, lang=lang, events=events, suggest_url=suggest_url)
+            + links_html(space, lang=lang),
             "zoom": FOCUS_ZOOM,
         }
         self.data = _script_json(data)
@@ -618,7 +661,9 @@ class UnitsLayer(NamedTuple):
     """A boundary layer as the map draws it: one label per unit (in a language), its name and legend line."""
 
     frame: gpd.GeoDataFrame
-    """Columns ``label`` and geometry (EPSG:4326)."""
+    """Columns ``label`` (the tooltip), ``short`` (the name drawn on the map), ``name`` (the canonical name, to
+    highlight the units a filter chose), ``lp`` ([lat, lon] where the name goes: the pole of inaccessibility of
+    its largest part) and geometry (EPSG:4326)."""
     name: str
     """The layer's name: its level, marked approximate when it is."""
     approximate: bool
@@ -633,9 +678,15 @@ def units_layer(boundaries: gpd.GeoDataFrame, *, lang: Lang) -> UnitsLayer:
     kind = "boundaries_district" if level_names and admin.is_district_name(level_names[0]) else "boundaries_ward_2025"
     mark = f" ({t('approximate', lang)})" if approximate else ""
     name = t(kind, lang) + mark
+    geometry = boundaries.geometry.to_crs(schema.CRS)
     frame = gpd.GeoDataFrame(
-        {"label": [unit_label(n, lang) + mark for n in level_names]},
-        geometry=boundaries.geometry.to_crs(schema.CRS).values,
+        {
+            "label": [unit_label(n, lang) + mark for n in level_names],
+            "short": [unit_label(n, lang) for n in level_names],
+            "name": level_names,
+            "lp": [_label_point(g) for g in geometry],
+        },
+        geometry=geometry.values,
         crs=schema.CRS,
     )
     note = boundary_note("district" if kind == "boundaries_district" else "ward_2025", shipped=True, lang=lang)
@@ -644,24 +695,56 @@ def units_layer(boundaries: gpd.GeoDataFrame, *, lang: Lang) -> UnitsLayer:
     return UnitsLayer(frame, name, approximate, legend)
 
 
-def _add_boundaries(m: folium.Map, boundaries: gpd.GeoDataFrame, *, lang: Lang) -> str:
-    """Draw the unit boundaries (under the spaces) and return the layer's label for the legend."""
+def _label_point(geometry: BaseGeometry | None) -> list[float] | None:
+    """[lat, lon] where a unit's name goes: the pole of inaccessibility of its largest part (None: no area)."""
+    if geometry is None or geometry.is_empty:
+        return None
+    parts = list(getattr(geometry, "geoms", [geometry]))
+    largest = max(parts, key=lambda part: part.area)
+    polygon = largest.geom_type == "Polygon"
+    point = polylabel(largest, tolerance=1e-4) if polygon else largest.representative_point()
+    return [round(point.y, COORD_DECIMALS), round(point.x, COORD_DECIMALS)]
+
+
+def boundaries_attribution(*, shipped: bool, lang: Lang) -> str:
+    """Return the attribution (HTML, escaped) a map shows while it draws unit boundaries: the shipped layer's
+    source and licence, or that the planners supplied them."""
+    return _e(t("attr_boundaries" if shipped else "attr_boundaries_supplied", lang))
+
+
+class Units(MacroElement):
+    """A self-contained map's unit layer: ``creativeMap.unitsLayer(map, data)``, the boundaries with the units'
+    names as labels where they fit, the units a filter chose highlighted, the source in the attribution, and a
+    switch to hide it."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = creativeMap.unitsLayer({{ this._parent.get_name() }}, {{ this.data }});
+{% endmacro %}"""
+    )
+
+    def __init__(self, data: Mapping[str, Any]) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "Units"
+        self.data = _script_json(data)
+
+
+def _add_boundaries(m: folium.Map, boundaries: gpd.GeoDataFrame, *, lang: Lang, highlight: Sequence[str] = ()) -> str:
+    """Draw the unit boundaries (under the spaces), the units of `highlight` outlined, and return the layer's
+    label for the legend."""
     units = units_layer(boundaries, lang=lang)
-    folium.GeoJson(
-        units.frame,
-        name=units.name,
-        style_function=lambda _: {
-            "color": "#37474f",
-            "weight": 1.2,
-            "opacity": 0.8,
-            "fillColor": "#90a4ae",
-            "fillOpacity": 0.06,
-            "dashArray": "4 3" if units.approximate else None,
-        },
-        tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False),
-        highlight_function=lambda _: {"weight": 2.5, "fillOpacity": 0.15},
-        smooth_factor=1.0,
-    ).add_to(m)
+    data = _rounded(json.loads(units.frame.to_json(drop_id=True)))
+    m.add_child(
+        Units(
+            {
+                "data": data,
+                "name": units.name,
+                "approx": units.approximate,
+                "attribution": boundaries_attribution(shipped=is_shipped(boundaries), lang=lang),
+                "highlight": list(highlight),
+            }
+        )
+    )
     return units.legend
 
 
@@ -725,14 +808,14 @@ def build_map(
     _use_assets(m, assets=assets, static_url=static_url)
     boundaries_label = ""
     if boundaries is not None and len(boundaries):
-        boundaries_label = _add_boundaries(m, boundaries, lang=lang)
+        chosen = set(selection.filter.districts) | set(selection.filter.wards_2025)
+        highlight = [name for name in boundaries["name"].astype(str) if name in chosen]
+        boundaries_label = _add_boundaries(m, boundaries, lang=lang, highlight=highlight)
     m.add_child(SpacesLayer(spaces_payload(selection, lang=lang, popups=popups, suggest_url=suggest_url)))
     m.add_child(Legend(legend_html(selection, lang=lang, boundaries_label=boundaries_label)))
     group = selection_layer(selection, selected_id, lang=lang, suggest_url=suggest_url)
     if group is not None:
         group.add_to(m)
-    if boundaries is not None and len(boundaries):
-        folium.LayerControl(collapsed=True).add_to(m)
     return m
 
 
@@ -836,6 +919,10 @@ def view_layer(
     units: DataUrls | None = None,
     units_approximate: bool = False,
     units_label: str = "",
+    units_attribution: str | None = None,
+    default_units: DataUrls | None = None,
+    highlight: DataUrls | None = None,
+    highlight_names: Sequence[str] = (),
     suggest_url: str | None = None,
 ) -> folium.FeatureGroup:
     """Return what one rerun shows on the `app_map`: which spaces, the legend, the boundaries, the selection.
@@ -858,6 +945,15 @@ def view_layer(
         Draw the boundaries dashed (an approximate layer).
     units_label
         The legend's line about the boundary layer (`units_layer`'s ``legend``).
+    units_attribution
+        What the attribution says while boundaries are drawn (HTML, escaped; default: the shipped layer's
+        source, `boundaries_attribution`).
+    default_units
+        The boundary layer drawn when `units` is None and no basemap tile shows (basemap none, or no tile
+        loaded within a few seconds): a map without tiles is read by its units. None: none.
+    highlight, highlight_names
+        The units the filter chose (canonical names, as the ``name`` of the units file `highlight`): outlined
+        on the map (within the boundary layer when it is the same file, else on their own), labelled first.
     suggest_url
         As `build_map`.
 
@@ -874,6 +970,11 @@ def view_layer(
         "m": shown,
         "l": legend_html(selection, lang=lang, boundaries_label=units_label),
         "b": {"gz": units.gz, "json": units.json, "approx": units_approximate} if units is not None else None,
+        "d": {"gz": default_units.gz, "json": default_units.json, "approx": False} if default_units else None,
+        "a": units_attribution if units_attribution is not None else boundaries_attribution(shipped=True, lang=lang),
+        "h": {"b": {"gz": highlight.gz, "json": highlight.json, "approx": False}, "names": list(highlight_names)}
+        if highlight is not None and highlight_names
+        else None,
         "s": _text(space[schema.ID]) if space is not None else None,
     }
     group.add_child(AppView(view))

@@ -15,7 +15,7 @@ import tinycss2
 from geopandas.testing import assert_geodataframe_equal
 from shapely.geometry import box
 
-from creative_map import Dataset, Selection, assets, io, mapping, schema, select, types
+from creative_map import Dataset, Filter, Selection, assets, io, mapping, schema, select, types
 from creative_map.dataset import empty_events
 from creative_map.mapping import build_map, details_html, list_frame, safe_url, spaces_payload
 
@@ -319,26 +319,58 @@ def test_without_selection_the_map_fits_the_spaces(selection) -> None:
     assert "creativeMap.selectedSpace(" not in page and "openPopup()" not in page
 
 
+def units_of(m) -> list[dict]:
+    """The data of the map's unit layers (`mapping.Units`)."""
+    return [json.loads(c.data) for c in m._children.values() if isinstance(c, mapping.Units)]
+
+
 @pytest.mark.parametrize(
     "approximate,lang,mark", [(True, "en", "(approximate)"), (True, "vi", "(gần đúng)"), (False, "en", "")]
 )
 def test_boundary_layer_is_labelled_approximate_when_it_is(selection, approximate, lang, mark) -> None:
     m = build_map(selection, lang=lang, boundaries=hand_boundaries(approximate))
     page = rendered(m)
-    assert "L.control.layers" in page
-    geojson = [c for c in m._children.values() if type(c).__name__ == "GeoJson"]
-    assert len(geojson) == 1
-    labels = [f["properties"]["label"] for f in geojson[0].data["features"]]
+    assert "creativeMap.unitsLayer(" in page  # with its switch (L.control.layers in the script)
+    (units,) = units_of(m)
+    labels = [f["properties"]["label"] for f in units["data"]["features"]]
     district = "Hoàn Kiếm District" if lang == "en" else "Quận Hoàn Kiếm"
     assert f"{district} {mark}".strip() in labels
-    assert ("(approximate)" in geojson[0].layer_name or "(gần đúng)" in geojson[0].layer_name) is approximate
+    assert district in [f["properties"]["short"] for f in units["data"]["features"]]  # the name drawn on the map
+    assert ("(approximate)" in units["name"] or "(gần đúng)" in units["name"]) is approximate
+    assert units["approx"] is approximate
 
 
 def test_the_boundary_layer_is_named_by_its_level(selection) -> None:
     wards = hand_boundaries().assign(name=["Phường Hoàn Kiếm", "Phường Ba Đình"])
     for units, name in ((hand_boundaries(), "Pre-2025 districts"), (wards, "2025 wards and communes")):
-        geojson = [c for c in build_map(selection, lang="en", boundaries=units)._children.values()]
-        assert [c.layer_name for c in geojson if type(c).__name__ == "GeoJson"] == [f"{name} (approximate)"]
+        assert [u["name"] for u in units_of(build_map(selection, lang="en", boundaries=units))] == [
+            f"{name} (approximate)"
+        ]
+
+
+def test_unit_labels_sit_inside_their_unit(selection) -> None:
+    """Each unit's label point lies inside it (a name drawn outside its unit would name the wrong one)."""
+    from shapely.geometry import Point
+
+    bounds = hand_boundaries()
+    (units,) = units_of(build_map(selection, lang="en", boundaries=bounds))
+    for feature, geometry in zip(units["data"]["features"], bounds.geometry, strict=True):
+        lat, lon = feature["properties"]["lp"]
+        assert geometry.buffer(1e-6).contains(Point(lon, lat)), feature["properties"]["name"]
+
+
+def test_the_units_the_filter_chose_are_highlighted(spaces, selection) -> None:
+    chosen = select(Dataset(spaces, empty_events()), Filter(districts=("Quận Hoàn Kiếm",)))
+    (units,) = units_of(build_map(chosen, boundaries=hand_boundaries()))
+    assert units["highlight"] == ["Quận Hoàn Kiếm"]
+    assert units_of(build_map(selection, boundaries=hand_boundaries()))[0]["highlight"] == []
+
+
+def test_the_boundaries_are_credited_while_drawn(selection) -> None:
+    (units,) = units_of(build_map(selection, lang="en", boundaries=hand_boundaries()))
+    assert units["attribution"] == "Boundaries: the planners&#x27; official file"  # hand-made: not the shipped ones
+    shipped = mapping.boundaries_attribution(shipped=True, lang="en")
+    assert "Lam Ngoc Khuong" in shipped and "MIT" in shipped
 
 
 def test_no_boundaries_means_no_boundary_layer(selection) -> None:
@@ -493,3 +525,61 @@ def test_the_list_is_a_plain_html_table_with_everything_escaped(write_json) -> N
     assert re.findall(r'<tr data-id="([^"]+)">', page) == ["khac", "xuong"]
     assert '<th scope="col">Name</th>' in page and "<caption>List &amp; more</caption>" in page
     assert page.count('<td class="cm-num">0</td>') == 2  # the number of events, right-aligned
+
+
+# ------------------------------------------------------------------------------------- issue 14: inside the map
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_links_give_directions_and_copy_the_space_escaped(write_json, lang) -> None:
+    evil = make_space(105.835556, 21.028611, id="a-b")
+    frame = io.load_spaces(write_json(collection(evil)))
+    links = mapping.links_html(frame.iloc[0], lang=lang)
+    osm = "https://www.openstreetmap.org/directions?to=21.02861,105.83556"
+    google = "https://www.google.com/maps/dir/?api=1&amp;destination=21.02861,105.83556"
+    assert f'<a class="cm-dir cm-dir-osm" href="{osm}" target="_blank" rel="noopener noreferrer">' in links
+    assert f'<a class="cm-dir cm-dir-google" href="{google}" target="_blank" rel="noopener noreferrer">' in links
+    assert f'<button type="button" class="cm-copy" data-cm-id="a-b">{mapping.t("copy_link", lang)}</button>' in links
+    assert mapping.t("dir_osm", lang) in links and mapping.t("dir_google", lang) in links
+    row = frame.iloc[0].copy()
+    row[schema.ID] = '"><script>alert(1)</script>'  # never from validated data, escaped all the same
+    assert "<script>" not in mapping.links_html(row, lang=lang)
+    assert 'data-cm-id="&quot;&gt;&lt;script&gt;' in mapping.links_html(row, lang=lang)
+    assert "cm-copy" not in mapping.links_html(row, lang=lang, copy=False)
+
+
+def test_every_full_popup_carries_the_links(spaces, events) -> None:
+    everything = selected(spaces, events)
+    payload = spaces_payload(everything, lang="en", popups="full")
+    assert all("cm-dir-osm" in row[10] and "cm-copy" in row[10] for row in payload["f"])
+    assert {"dir_osm", "dir_google", "copy_link", "copied", "copy_manual"} <= set(payload["t"])  # the lean ones too
+    page = rendered(build_map(everything, lang="en", selected_id="nha-hat-mua-roi-thang-long"))
+    selected_data = re.search(r"creativeMap\.selectedSpace\(\w+, (\{.*\})\);\n", page).group(1)
+    assert "cm-dir-google" in json.loads(selected_data)["html"]
+
+
+def test_the_view_layer_names_the_default_units_and_the_chosen_ones(spaces, events) -> None:
+    everything = selected(spaces, events)
+    group = mapping.view_layer(
+        everything, shown="a", lang="en", default_units=URLS, highlight=URLS, highlight_names=["Quận Hoàn Kiếm"]
+    )
+    view = json.loads(
+        re.search(r"creativeMap\.appView\(\w+, (\{.*\})\);\n", rendered(folium.Map(tiles=None).add_child(group))).group(
+            1
+        )
+    )
+    assert view["b"] is None and view["d"] == {"gz": URLS.gz, "json": URLS.json, "approx": False}
+    assert view["h"] == {"b": {"gz": URLS.gz, "json": URLS.json, "approx": False}, "names": ["Quận Hoàn Kiếm"]}
+    assert "Lam Ngoc Khuong" in view["a"]  # the shipped boundaries credited while drawn
+    plain = mapping.view_layer(everything, shown="a", lang="en", highlight=URLS, highlight_names=[])
+    view = json.loads(
+        re.search(r"creativeMap\.appView\(\w+, (\{.*\})\);\n", rendered(folium.Map(tiles=None).add_child(plain))).group(
+            1
+        )
+    )
+    assert view["h"] is None and view["d"] is None
+
+
+def test_the_legend_is_closed_on_every_screen() -> None:
+    """The script never opens the legend by itself (it hid markers and popups); it opens on a click."""
+    assert "box.open = false" in SCRIPT and "m.getSize().x >= 600" not in SCRIPT

@@ -114,6 +114,12 @@ TEXT_KEYS: Final = (
     "site_more",
     "site_whats_on",
     "site_no_upcoming",
+    "dir_osm",
+    "dir_google",
+    "copy_link",
+    "copied",
+    "copy_manual",
+    "attr_boundaries",
 )
 """The interface texts the script shows (`creative_map.i18n.TEXTS` keys)."""
 

@@ -10,6 +10,13 @@
  *   creativeMap.appView(group, view)        what one rerun of the app shows (swapped without a new frame)
  *   creativeMap.selectedSpace(layer, data)  the selected space, centred, its full popup opened
  *   creativeMap.positionPicker(layer, data) one space's current and proposed positions (Suggest, Review)
+ *   creativeMap.unitsLayer(map, data)       a self-contained map's unit boundaries, labelled where they fit
+ *
+ * Without basemap tiles (none chosen, or none loaded within TILE_WAIT_MS) the map says so on its container
+ * (data-cm-tiles="none"), drops the tiles' attribution, and the app draws its default unit layer; units are
+ * labelled where a label fits inside its unit on screen, and never over another label. Spaces at (nearly) the
+ * same place, which no zoom separates, are spread around their place from SPREAD_ZOOM on, each on a thin leg.
+ * Popups are sized to the map (a phone's too), and a popup offers directions and a link to the space.
  *
  * Points are circles drawn on one canvas (a space's symbol inside its category's colour; hollow and dashed
  * when the position is not exact), clustered only when many are shown; lines and areas are paths. One popup
@@ -24,6 +31,11 @@
   var CLUSTER_ABOVE = 2000;  // more points than this are clustered (below CLUSTER_UNTIL_ZOOM) ...
   var CLUSTER_UNTIL_ZOOM = 16;  // ... and drawn one by one from this zoom on
   var FONT = "bold 11px 'DejaVu Sans', sans-serif";
+  var TILE_WAIT_MS = 4000;   // no tile loaded by then: the map is drawn as one without tiles
+  var SPREAD_PX = 34;        // px: spaces no zoom separates are spread on a circle this far from their place ...
+  var SPREAD_ZOOM = 16;      // ... from this zoom on
+  var SAME_PLACE_M = 3;      // m: spaces closer than this are "at the same place"
+  var LABEL_FONT = "600 11px 'DejaVu Sans', sans-serif";
 
   function el(tag, cls, text) {
     var e = document.createElement(tag);
@@ -50,10 +62,184 @@
     for (var i = 0; i < links.length; i++) { appLink(links[i], links[i].getAttribute("href")); }
   }
 
+  /* Popup options that fit the map: no wider than the map less the zoom buttons and margins, no taller than
+   * the map, and kept clear of the zoom buttons (left) and the attribution (bottom) when panned into view. */
+  function popupOptions(map, wide) {
+    var size = map.getSize(), left = 10, top = 10, bottom = 10;
+    var zoom = map.zoomControl && map.zoomControl.getContainer();
+    if (zoom && zoom.offsetWidth) { left = Math.min(zoom.offsetLeft + zoom.offsetWidth + 8, 70); }
+    var corner = map.getContainer().querySelector(".leaflet-top.leaflet-right");  // the layer switch
+    if (corner && corner.offsetHeight) { top = Math.min(corner.offsetTop + corner.offsetHeight + 6, 80); }
+    var attr = map.attributionControl && map.attributionControl.getContainer();
+    if (attr && attr.offsetHeight) { bottom = Math.min(attr.offsetHeight + 8, 80); }
+    // Leaflet's popup: content margins 20 + 24 px, wrapper 1 + 1 px; its tip and offset about 30 px.
+    var maxWidth = Math.max(120, Math.min(wide ? 340 : 320, size.x - left - 10 - 46));
+    return {maxWidth: maxWidth, minWidth: Math.min(200, maxWidth), maxHeight: Math.max(120, size.y - top - bottom - 60),
+      autoPan: true, autoPanPaddingTopLeft: L.point(left, top), autoPanPaddingBottomRight: L.point(10, bottom),
+      keepInView: false};
+  }
+
+  /* Whether Leaflet's style sheet applies yet (before it does, controls and popups are as wide as the map). */
+  function styled(map) {
+    var corner = map.getContainer().querySelector(".leaflet-top");
+    return !corner || root.getComputedStyle(corner).position === "absolute";
+  }
+
+  /* Watch the basemap's tiles: once one loads, data-cm-tiles="ok"; when the map has no tile layer, or none has
+   * loaded within TILE_WAIT_MS (or they fail), data-cm-tiles="none", the tiles' attribution is removed (the map
+   * names only what it shows) and every callback of map.cmOnNoTiles runs (the app then draws its unit layer). */
+  function watchTiles(map) {
+    if (map.cmTiles) { return; }
+    var container = map.getContainer(), tiles = [], timer = null;
+    map.cmTiles = "wait";
+    map.cmOnNoTiles = map.cmOnNoTiles || [];
+    map.eachLayer(function (l) { if (l instanceof L.TileLayer) { tiles.push(l); } });
+    function attribution(on) {
+      var control = map.attributionControl;
+      for (var i = 0; control && i < tiles.length; i++) {
+        var text = tiles[i].getAttribution && tiles[i].getAttribution();
+        if (text) { (on ? control.addAttribution : control.removeAttribution).call(control, text); }
+      }
+    }
+    function none() {
+      if (map.cmTiles !== "wait") { return; }
+      map.cmTiles = "none";
+      container.setAttribute("data-cm-tiles", "none");
+      attribution(false);
+      for (var i = 0; i < map.cmOnNoTiles.length; i++) { map.cmOnNoTiles[i](); }
+    }
+    function loaded() {
+      var was = map.cmTiles;
+      map.cmTiles = "ok";
+      container.setAttribute("data-cm-tiles", "ok");
+      if (was === "none") { attribution(true); }
+    }
+    for (var i = 0; i < tiles.length; i++) {
+      tiles[i].on("tileload", loaded);
+      tiles[i].on("tileerror", function () {
+        if (map.cmTiles === "wait" && !timer) { timer = setTimeout(none, 1000); }
+      });
+    }
+    if (!tiles.length) { none(); } else { setTimeout(none, TILE_WAIT_MS); }
+  }
+
+  function onNoTiles(map, callback) {
+    watchTiles(map);
+    map.cmOnNoTiles.push(callback);
+    if (map.cmTiles === "none") { callback(); }
+  }
+
+  function fixed(x) { return (Math.round(x * 1e5) / 1e5).toString(); }
+
+  /* The directions links and the "copy link" button of a space at (lat, lon) (ids and texts set as text). */
+  function linksBox(id, lat, lon, T) {
+    var box = el("p", "cm-links"), to = fixed(lat) + "," + fixed(lon);
+    function add(cls, href, text) {
+      var a = el("a", cls, text);
+      a.href = href;
+      a.target = "_blank";
+      a.rel = "noopener noreferrer";
+      box.appendChild(a);
+      box.appendChild(document.createTextNode(" "));
+    }
+    add("cm-dir cm-dir-osm", "https://www.openstreetmap.org/directions?to=" + to, T.dir_osm);
+    add("cm-dir cm-dir-google", "https://www.google.com/maps/dir/?api=1&destination=" + to,
+      T.dir_google);
+    var b = el("button", "cm-copy", T.copy_link);
+    b.type = "button";
+    b.setAttribute("data-cm-id", id);
+    box.appendChild(b);
+    return box;
+  }
+
+  /* The address of a space: in the app, its page with ?sel=<id> (the other parameters kept); elsewhere (the
+   * offline map) this page with #sel=<id>. */
+  function spaceLink(id) {
+    var here = null;
+    try {
+      if (window.parent !== window) { here = new URL(window.parent.location.href); }
+    } catch (e) { here = null; }
+    if (here) {
+      here.searchParams.set("sel", id);
+      return here.href;
+    }
+    return location.href.replace(/#.*$/, "") + "#sel=" + encodeURIComponent(id);
+  }
+
+  /* Copy `text` to the clipboard; when the browser refuses, show it selected in a field to copy by hand. */
+  function copyText(button, text, T) {
+    var box = button.parentNode, note = box.querySelector(".cm-copied");
+    if (!note) { note = el("span", "cm-copied"); note.setAttribute("role", "status"); box.appendChild(note); }
+    function manual() {
+      var field = box.querySelector("input.cm-copy-field");
+      if (!field) {
+        field = el("input", "cm-copy-field");
+        field.type = "text";
+        field.readOnly = true;
+        field.setAttribute("aria-label", T.copy_link);
+        box.appendChild(field);
+      }
+      field.value = text;
+      field.focus();
+      field.select();
+      var done = false;
+      try { done = document.execCommand && document.execCommand("copy"); } catch (e) { done = false; }
+      note.textContent = done ? T.copied : T.copy_manual;
+    }
+    try {
+      if (!navigator.clipboard || !navigator.clipboard.writeText) { manual(); return; }
+      navigator.clipboard.writeText(text).then(function () { note.textContent = T.copied; }, manual);
+    } catch (e) { manual(); }
+  }
+
+  /* Wire the "copy link" buttons of every popup the map opens. */
+  function wireCopy(map, T) {
+    if (map.cmCopyWired) { return; }
+    map.cmCopyWired = true;
+    map.on("popupopen", function (e) {
+      var box = e.popup.getElement(), buttons = box ? box.querySelectorAll("button.cm-copy") : [];
+      for (var i = 0; i < buttons.length; i++) {
+        if (buttons[i].cmWired) { continue; }
+        buttons[i].cmWired = true;
+        L.DomEvent.on(buttons[i], "click", function (ev) {
+          L.DomEvent.stop(ev);
+          copyText(this, spaceLink(this.getAttribute("data-cm-id")), T);
+        });
+      }
+    });
+  }
+
   /* A circle on the canvas with the category's symbol inside (Leaflet draws the circle; the symbol follows). */
   var Pin = root.L && L.CircleMarker.extend({
+    _project: function () {
+      this._point = this._map.latLngToLayerPoint(this._latlng);
+      this._true = this._point;
+      if (this.cmSpread && this._map.getZoom() >= SPREAD_ZOOM) {
+        this._point = this._point.add(this.cmSpread);
+      }
+      this._updateBounds();
+    },
+    _updateBounds: function () {
+      L.CircleMarker.prototype._updateBounds.call(this);
+      if (this._true && this._true !== this._point && this._pxBounds) { this._pxBounds.extend(this._true); }
+    },
     _updatePath: function () {
       var renderer = this._renderer;
+      if (renderer._drawing && renderer._ctx && this._true && this._true !== this._point && !this._empty()) {
+        var c = renderer._ctx;  // the leg from the space's place to its spread circle
+        if (c.setLineDash) { c.setLineDash([]); }  // a solid leg, whatever the last circle drawn used
+        c.beginPath();
+        c.moveTo(this._true.x, this._true.y);
+        c.lineTo(this._point.x, this._point.y);
+        c.globalAlpha = 1;
+        c.lineWidth = 1.5;
+        c.strokeStyle = "#263238";
+        c.stroke();
+        c.beginPath();
+        c.arc(this._true.x, this._true.y, 2.5, 0, Math.PI * 2);
+        c.fillStyle = "#263238";
+        c.fill();
+      }
       renderer._updateCircle(this);
       if (!renderer._drawing || !renderer._ctx || this._empty() || !this.options.glyph) { return; }
       var ctx = renderer._ctx, p = this._point;
@@ -88,6 +274,12 @@
     this.cluster = L.markerClusterGroup ? L.markerClusterGroup({showCoverageOnHover: false, maxClusterRadius: 45,
       spiderfyOnMaxZoom: true, disableClusteringAtZoom: CLUSTER_UNTIL_ZOOM, chunkedLoading: false}).addTo(map) : null;
     this.popup = L.popup({maxWidth: 320, minWidth: 200, offset: [0, -4]});
+    watchTiles(map);
+    wireCopy(map, D.t);
+    map.on("resize", function () {  // an open popup is sized to the map again
+      var open = map._popup;
+      if (open && map.hasLayer(open)) { L.setOptions(open, popupOptions(map, open.options.maxWidth > 320)); open.update(); }
+    });
     this.tooltip = L.tooltip({direction: "top", offset: [0, -RADIUS], className: "cm-tip"});
     function open(e) { self.open(e); }
     function hover(e) { self.hover(e); }
@@ -147,6 +339,7 @@
       ask.appendChild(link);
       box.appendChild(ask);
     }
+    box.appendChild(linksBox(r[0], r[7], r[8], D.t));
     if (D.t.more) { box.appendChild(el("div", "cm-hint", D.t.more)); }
     return box;
   };
@@ -159,8 +352,9 @@
   Spaces.prototype.open = function (e) {
     var i = this.indexOf(e);
     if (i < 0) { return; }
-    var r = this.rows[i], at = r[9] ? e.latlng : L.latLng(r[7], r[8]);
+    var r = this.rows[i], at = r[9] ? e.latlng : this.shownAt(i);
     this.map.closeTooltip(this.tooltip);
+    L.setOptions(this.popup, popupOptions(this.map, r.length > 10));
     this.popup.setLatLng(at).setContent(this.popupContent(r)).openOn(this.map);
   };
 
@@ -168,7 +362,7 @@
     var i = this.indexOf(e);
     if (i < 0 || this.map.hasLayer(this.popup)) { return; }
     var r = this.rows[i];
-    this.tooltip.setLatLng(r[9] ? e.latlng : L.latLng(r[7], r[8])).setContent(el("span", "", this.names(r)[0]));
+    this.tooltip.setLatLng(r[9] ? e.latlng : this.shownAt(i)).setContent(el("span", "", this.names(r)[0]));
     this.map.openTooltip(this.tooltip);
   };
 
@@ -189,10 +383,53 @@
     } else {
       for (i = 0; i < points.length; i++) { this.points.addLayer(points[i]); }
     }
+    this.spread(points);
     this.shown = points.length + shapes.length;
     this.map.getContainer().setAttribute("data-cm-drawn", String(this.shown));
     return this.shown;
   };
+
+  /* Where the point layer `i` is drawn now: its place, or its place in the circle it is spread on. */
+  Spaces.prototype.shownAt = function (i) {
+    var r = this.rows[i], layer = this.layers[i];
+    if (layer && layer.cmSpread && layer._map && this.map.getZoom() >= SPREAD_ZOOM) {
+      return this.map.layerPointToLatLng(this.map.latLngToLayerPoint([r[7], r[8]]).add(layer.cmSpread));
+    }
+    return L.latLng(r[7], r[8]);
+  };
+
+  /* Spread the points `layers` that lie within SAME_PLACE_M of another (no zoom would separate them) on a
+   * circle around their place (see Pin), so that each can be seen and clicked. A grid of SAME_PLACE_M cells:
+   * linear in the number of points. */
+  Spaces.prototype.spread = function (layers) {
+    var cell = {}, i, k, key, groups = [], group_of = [], deg = SAME_PLACE_M / 111320;
+    for (i = 0; i < layers.length; i++) {
+      var ll = layers[i].getLatLng(), gx = Math.floor(ll.lng / deg), gy = Math.floor(ll.lat / deg), found = -1;
+      layers[i].cmSpread = null;
+      for (var dx = -1; dx <= 1 && found < 0; dx++) {
+        for (var dy = -1; dy <= 1 && found < 0; dy++) {
+          var near = cell[(gx + dx) + ":" + (gy + dy)];
+          for (k = 0; near && k < near.length && found < 0; k++) {
+            if (this.map.distance(ll, layers[near[k]].getLatLng()) < SAME_PLACE_M) { found = group_of[near[k]]; }
+          }
+        }
+      }
+      if (found < 0) { found = groups.length; groups.push([]); }
+      groups[found].push(i);
+      group_of[i] = found;
+      key = gx + ":" + gy;
+      (cell[key] = cell[key] || []).push(i);
+    }
+    for (k = 0; k < groups.length; k++) {
+      var g = groups[k];
+      if (g.length < 2) { continue; }
+      var radius = Math.max(SPREAD_PX, g.length * (RADIUS * 2 + 4) / (2 * Math.PI));
+      for (i = 0; i < g.length; i++) {
+        var angle = 2 * Math.PI * i / g.length;  // two: right and left, clear of a popup above
+        layers[g[i]].cmSpread = L.point(Math.round(radius * Math.cos(angle)), Math.round(radius * Math.sin(angle)));
+      }
+    }
+  };  // (each path projects itself again on zoomend: the offsets start and stop at SPREAD_ZOOM)
 
   /* The bounds of the rows `idx`, or null when there is none. */
   Spaces.prototype.bounds = function (idx) {
@@ -236,6 +473,17 @@
     spaces.rows = D.f;
     map.getContainer().setAttribute("data-cm-count", String(D.f.length));
     spaces.show(allRows(D.f.length));
+    var wanted = /[#&]sel=([^&]+)/.exec(location.hash || "");
+    if (wanted) {
+      var id = decodeURIComponent(wanted[1]);
+      for (var i = 0; i < D.f.length; i++) {
+        if (D.f[i][0] === id && !D.f[i][9]) {
+          map.setView([D.f[i][7], D.f[i][8]], Math.max(map.getZoom(), 16), {animate: false});
+          spaces.open({layer: spaces.layer(i)});
+          break;
+        }
+      }
+    }
     return spaces;
   }
 
@@ -245,7 +493,7 @@
     control.onAdd = function (m) {
       var box = L.DomUtil.create("details", "cm-legend");
       box.innerHTML = html;
-      box.open = m.getSize().x >= 600;
+      box.open = false;  // closed on every screen: it would hide markers and popups (opened by a click)
       box.style.maxHeight = Math.max(120, m.getSize().y - 90) + "px";
       L.DomEvent.disableClickPropagation(box);
       L.DomEvent.disableScrollPropagation(box);
@@ -308,9 +556,11 @@
     var container = map.getContainer();
     if (!map.getPane("cmUnits")) { map.createPane("cmUnits").style.zIndex = 350; }
     var app = map.cmApp = {A: A, spaces: new Spaces(map, A.meta), loaded: false, view: null, shownCode: null,
-      first: true, focused: null, units: {}, unitsKey: "", unitsLayer: null,
+      first: true, settled: false, focused: null, units: {}, unitsLayerKey: "", unitsLayer: null, hlLayerKey: "",
+      hlLayer: null,
       legend: legend(map, "<summary>" + "</summary>"), times: {start: now()}};
     container.setAttribute("data-cm-state", "loading");
+    onNoTiles(map, function () { if (app.view) { showAppUnits(map, app, app.view); } });
     fetchJSON(A.data).then(function (body) {
       app.times.loaded = now();
       if (!body || body.v !== 1 || body.f.length !== A.n) { throw new Error("unexpected data file"); }
@@ -327,33 +577,146 @@
     return app;
   }
 
-  function unitsLayer(data, approximate) {
-    return L.geoJSON(data, {pane: "cmUnits", style: {color: "#37474f", weight: 1.2, opacity: 0.8, fillColor: "#90a4ae",
-      fillOpacity: 0.06, dashArray: approximate ? "4 3" : null},
-      onEachFeature: function (feature, part) {
-        var text = feature.properties && feature.properties.label;
-        if (text) {
-          part.bindTooltip(function () { return el("span", "", text); }, {sticky: true});
-        }
-        part.on("mouseover", function () { part.setStyle({weight: 2.5, fillOpacity: 0.15}); });
-        part.on("mouseout", function () { part.setStyle({weight: 1.2, fillOpacity: 0.06}); });
-      }});
+  /* ---------------------------------------------------------------------------------------------- units */
+
+  var measure = null;
+  function textWidth(text) {
+    measure = measure || document.createElement("canvas").getContext("2d");
+    measure.font = LABEL_FONT;
+    return Math.ceil(measure.measureText(text).width);
   }
 
-  function showUnits(map, app, B) {
-    var key = B ? B.json : "";
-    if (app.unitsKey === key) { return; }
-    app.unitsKey = key;
-    if (app.unitsLayer) { map.removeLayer(app.unitsLayer); app.unitsLayer = null; }
-    if (!B) { return; }
-    if (!app.units[key]) {
-      app.units[key] = fetchJSON(B).then(function (data) { return unitsLayer(data, B.approx); });
+  /* Label the units of every unit layer on `map` where a label fits: inside its unit's box on screen, in view,
+   * and over no other label (highlighted units first, then the largest). Called after every move and zoom. */
+  function placeLabels(map) {
+    var group = map.cmLabels;
+    if (!group) { return; }
+    group.clearLayers();
+    var items = [], i, k, layers = map.cmUnitLayers || [];
+    for (i = 0; i < layers.length; i++) { items = items.concat(layers[i].items); }
+    var view = map.getPixelBounds(), taken = [], seen = {}, placed = 0;
+    for (i = 0; i < items.length; i++) {
+      var b = items[i].bounds, sw = map.project(b.getSouthWest()), ne = map.project(b.getNorthEast());
+      items[i].w = ne.x - sw.x;
+      items[i].h = sw.y - ne.y;
     }
-    app.units[key].then(function (layer) {
-      if (app.unitsKey === key && !app.unitsLayer) { app.unitsLayer = layer.addTo(map); }
+    items.sort(function (a, b) { return (b.hl - a.hl) || (b.w * b.h - a.w * a.h); });
+    for (i = 0; i < items.length; i++) {
+      var it = items[i], key = it.text + "|" + it.at.lat + "|" + it.at.lng;
+      if (seen[key]) { continue; }
+      var tw = textWidth(it.text) + 8, th = 16;
+      // A name that does not fit in its unit at this zoom waits for a closer zoom (a highlighted unit's never).
+      if (!it.hl && (it.w < tw * 1.15 || it.h < th * 2)) { continue; }
+      var p = map.project(it.at), r = [p.x - tw / 2, p.y - th / 2, p.x + tw / 2, p.y + th / 2];
+      if (r[0] < view.min.x || r[2] > view.max.x || r[1] < view.min.y || r[3] > view.max.y) { continue; }  // whole
+      var free = true;
+      for (k = 0; k < taken.length && free; k++) {
+        var o = taken[k];
+        free = r[2] + 4 < o[0] || r[0] > o[2] + 4 || r[3] + 2 < o[1] || r[1] > o[3] + 2;
+      }
+      if (!free) { continue; }
+      taken.push(r);
+      seen[key] = true;
+      var span = el("span", "", it.text);
+      group.addLayer(L.marker(it.at, {pane: "cmLabels", interactive: false, keyboard: false,
+        icon: L.divIcon({className: "cm-unit-label" + (it.hl ? " cm-unit-hl" : ""), html: span,
+          iconSize: [tw, th], iconAnchor: [tw / 2, th / 2]})}));
+      placed++;
+    }
+    map.getContainer().setAttribute("data-cm-labels", String(placed));
+  }
+
+  var UNIT_STYLE = {color: "#37474f", weight: 1.2, opacity: 0.8, fillColor: "#90a4ae", fillOpacity: 0.06};
+  var UNIT_HL = {color: "#0d47a1", weight: 3.5, opacity: 1, fillColor: "#1976d2", fillOpacity: 0.1, dashArray: null};
+
+  /* A unit layer: the boundaries (dashed when approximate), the highlighted units outlined, every unit named by
+   * a label where it fits (placeLabels) and by a tooltip, and the boundaries' source in the attribution while
+   * it is on the map. U: {approx, attribution (HTML escaped by the server), highlight: [names] or null, only:
+   * draw the highlighted units alone}. `data`: GeoJSON, each unit's properties label, short (its name for
+   * the label), name (canonical), lp ([lat, lon] where its label goes). Returns the group. */
+  function Units(data, U) {
+    var hl = {}, names = U.highlight || [], items = [], map = null, i;
+    for (i = 0; i < names.length; i++) { hl[names[i]] = true; }
+    function style(feature) {
+      var base = {dashArray: U.approx ? "4 3" : null};
+      var on = feature.properties && hl[feature.properties.name];
+      return L.extend(base, on ? UNIT_HL : UNIT_STYLE, {className: on ? "cm-unit cm-unit-hl" : "cm-unit"});
+    }
+    var polys = L.geoJSON(data, {pane: "cmUnits", style: style,
+      filter: function (feature) { return !U.only || !!(feature.properties && hl[feature.properties.name]); },
+      onEachFeature: function (feature, part) {
+        var props = feature.properties || {}, text = props.label, on = !!hl[props.name];
+        if (text) { part.bindTooltip(function () { return el("span", "", text); }, {sticky: true}); }
+        part.on("mouseover", function () { part.setStyle({weight: on ? 4.5 : 2.5, fillOpacity: 0.15}); });
+        part.on("mouseout", function () { part.setStyle(style(feature)); });
+        var at = props.lp ? L.latLng(props.lp[0], props.lp[1]) : part.getBounds().getCenter();
+        items.push({text: props.short || text || "", at: at, bounds: part.getBounds(), hl: on ? 1 : 0});
+      }});
+    var group = L.featureGroup([polys]);
+    group.items = items;
+    function place() { if (map) { placeLabels(map); } }
+    group.beforeAdd = function (m) {  // the panes, before the boundaries are drawn into them
+      if (!m.getPane("cmUnits")) { m.createPane("cmUnits").style.zIndex = 350; }
+      if (!m.getPane("cmLabels")) {
+        var pane = m.createPane("cmLabels");
+        pane.style.zIndex = 430;
+        pane.style.pointerEvents = "none";
+      }
+    };
+    group.on("add", function () {
+      map = group._map;
+      if (!map.cmLabels) { map.cmLabels = L.layerGroup().addTo(map); }
+      map.cmUnitLayers = (map.cmUnitLayers || []).concat([group]);
+      if (U.attribution && map.attributionControl) { map.attributionControl.addAttribution(U.attribution); }
+      map.on("moveend resize", place);
+      placeLabels(map);
+    });
+    group.on("remove", function () {
+      if (!map) { return; }
+      map.cmUnitLayers = (map.cmUnitLayers || []).filter(function (g) { return g !== group; });
+      if (U.attribution && map.attributionControl) { map.attributionControl.removeAttribution(U.attribution); }
+      map.off("moveend resize", place);
+      placeLabels(map);
+      map = null;
+    });
+    return group;
+  }
+
+  /* A self-contained map's unit layer (U as Units, with U.data and U.name): on the map, with a switch to hide
+   * it. Returns the group. */
+  function unitsLayer(map, U) {
+    var group = Units(U.data, U).addTo(map), layers = {};
+    layers[U.name] = group;
+    L.control.layers(null, layers, {collapsed: true}).addTo(map);
+    return group;
+  }
+
+  /* Show the unit layer B ({gz, json, approx} of a static file, or null) as app[slot], labelled; `extra`: the
+   * Units options besides approx (attribution, highlight, only). */
+  function showUnits(map, app, slot, B, extra) {
+    var key = B ? B.json + "|" + JSON.stringify(extra) : "";
+    if (app[slot + "Key"] === key) { return; }
+    app[slot + "Key"] = key;
+    if (app[slot]) { map.removeLayer(app[slot]); app[slot] = null; }
+    if (!B) { return; }
+    if (!app.units[B.json]) { app.units[B.json] = fetchJSON(B); }
+    app.units[B.json].then(function (data) {
+      if (app[slot + "Key"] === key && !app[slot]) {
+        app[slot] = Units(data, L.extend({approx: B.approx}, extra)).addTo(map);
+      }
     })["catch"](function (err) {
       if (root.console) { root.console.error("creative_map: the boundaries could not be loaded", err); }
     });
+  }
+
+  /* The app's unit layers of view V: the one chosen (or, with no tiles to show, the default one), and the
+   * highlighted units of the filter. */
+  function showAppUnits(map, app, V) {
+    var B = V.b || (map.cmTiles === "none" ? V.d : null), H = V.h;
+    var names = H && H.names.length ? H.names : null;
+    var same = !!(B && H && names && H.b.json === B.json);
+    showUnits(map, app, "unitsLayer", B, {attribution: V.a, highlight: same ? names : null});
+    showUnits(map, app, "hlLayer", names && !same ? H.b : null, {attribution: V.a, highlight: names, only: true});
   }
 
   function applyView(map, V) {
@@ -366,7 +729,7 @@
       box.open = open;
       box.cmHtml = V.l;
     }
-    showUnits(map, app, V.b);
+    showAppUnits(map, app, V);
     if (!V.s) { app.focused = null; }
     container.setAttribute("data-cm-count", String(V.n));
     if (!app.loaded) { return; }
@@ -382,6 +745,7 @@
     if (!V.s && idx.length && (app.first || !spaces.anyInView(idx))) {
       var b = spaces.bounds(idx);
       if (b) { map.fitBounds(b, {maxZoom: 16, padding: [20, 20], animate: false}); }
+      app.settled = true;
     }
     app.first = false;
   }
@@ -414,14 +778,35 @@
     box.innerHTML = S.html;
     fixAppLinks(box);
     marker.bindPopup(box, {maxWidth: 340, minWidth: 220, maxHeight: 300, autoPanPadding: [20, 20]});
-    function focus() {
+    marker.on("popupopen", function () {
       var map = marker._map;
-      if (!map) { return; }
-      if (map.cmApp) {
-        if (map.cmApp.focused === S.id) { return; }
-        map.cmApp.focused = S.id;
+      var popup = marker.getPopup(), o = map && popupOptions(map, true);
+      if (o && (o.maxWidth !== popup.options.maxWidth || o.maxHeight !== popup.options.maxHeight)) {
+        L.setOptions(popup, o);  // the map changed size since: fit it again
+        popup.update();
       }
-      map.setView(marker.getLatLng(), Math.max(map.getZoom(), S.zoom), {animate: false});
+    });
+    function focus() {
+      var map = marker._map, app = map && map.cmApp;
+      if (!map || (app && app.focused === S.id)) { return; }
+      var box = map.getContainer();
+      if (box.clientWidth < 50 || box.clientHeight < 50 || !styled(map)) {  // not laid out yet
+        setTimeout(focus, 100);
+        return;
+      }
+      if (map.getSize().x !== box.clientWidth || map.getSize().y !== box.clientHeight) {
+        map.invalidateSize({pan: false});  // the frame was resized: Leaflet learns it a frame later
+      }
+      if (app) { app.focused = S.id; }
+      L.setOptions(marker.getPopup(), popupOptions(map, true));
+      if (app && app.settled) {
+        // A space picked on a map the person has seen: their zoom stays; the map pans only when the space is
+        // out of sight (and the popup pans itself into view).
+        if (!map.getBounds().contains(marker.getLatLng())) { map.panTo(marker.getLatLng(), {animate: false}); }
+      } else {
+        map.setView(marker.getLatLng(), Math.max(map.getZoom(), S.zoom), {animate: false});
+      }
+      if (app) { app.settled = true; }
       marker.openPopup();
     }
     marker.on("add", function () {
@@ -507,5 +892,6 @@
   }
 
   root.creativeMap = {spacesLayer: spacesLayer, legend: legend, appLayer: appLayer, appView: appView,
-    selectedSpace: selectedSpace, positionPicker: positionPicker, readShown: readShown, maps: []};
+    selectedSpace: selectedSpace, positionPicker: positionPicker, unitsLayer: unitsLayer, readShown: readShown,
+    popupOptions: popupOptions, linksBox: linksBox, wireCopy: wireCopy, watchTiles: watchTiles, maps: []};
 })(window);

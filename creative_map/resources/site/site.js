@@ -157,6 +157,51 @@
   }
   function when(ev) { return ev[E_START] === ev[E_END] ? ev[E_START] : ev[E_START] + " – " + ev[E_END]; }
 
+  /* Directions to a space (OpenStreetMap, Google Maps: new tabs, no opener) and "copy link" (this page's
+   * address, which names the selected space after #...&sel=). The same links as creative_map.mapping.links_html. */
+  function links(s) {
+    var box = el("p", "cm-links"), to = String(s.r[LAT]) + "," + String(s.r[LON]);
+    function add(cls, href, text) {
+      var a = el("a", cls, text);
+      a.href = href; a.target = "_blank"; a.rel = "noopener noreferrer";
+      box.appendChild(a);
+      box.appendChild(document.createTextNode(" "));
+    }
+    add("cm-dir cm-dir-osm", "https://www.openstreetmap.org/directions?to=" + to, T.dir_osm);
+    add("cm-dir cm-dir-google", "https://www.google.com/maps/dir/?api=1&destination=" + to,
+      T.dir_google);
+    var b = el("button", "cm-copy", T.copy_link), note = el("span", "cm-copied");
+    b.type = "button";
+    b.setAttribute("data-cm-id", s.id);
+    note.setAttribute("role", "status");
+    b.addEventListener("click", function (ev) {
+      ev.preventDefault();
+      var url = location.href;
+      function manual() {
+        var field = box.querySelector("input.cm-copy-field");
+        if (!field) {
+          field = el("input", "cm-copy-field");
+          field.type = "text"; field.readOnly = true;
+          field.setAttribute("aria-label", T.copy_link);
+          box.appendChild(field);
+        }
+        field.value = url;
+        field.focus();
+        field.select();
+        var done = false;
+        try { done = document.execCommand && document.execCommand("copy"); } catch (e) { done = false; }
+        note.textContent = done ? T.copied : T.copy_manual;
+      }
+      try {
+        if (!navigator.clipboard || !navigator.clipboard.writeText) { manual(); return; }
+        navigator.clipboard.writeText(url).then(function () { note.textContent = T.copied; }, manual);
+      } catch (e) { manual(); }
+    });
+    box.appendChild(b);
+    box.appendChild(note);
+    return box;
+  }
+
   // ----------------------------------------------------------------------------------------------- map
 
   var container = document.getElementById("cm-map");
@@ -198,6 +243,27 @@
   });
   L.control.layers(baseNames, overlayNames, {collapsed: true}).addTo(map);
 
+  // The attribution names only what is shown: a basemap's once one of its tiles has loaded, the boundaries'
+  // source while a unit layer is drawn. (creative_map.css keeps it clear of the scale bar.)
+  Object.keys(basemaps).forEach(function (key) {
+    var layer = basemaps[key], text = layer.getAttribution && layer.getAttribution();
+    if (!text) { return; }
+    layer.options.attribution = null;  // not added with the layer: only once a tile shows
+    var credited = false;
+    layer.on("tileload", function () {
+      if (!credited && map.hasLayer(layer)) { credited = true; map.attributionControl.addAttribution(text); }
+    });
+    layer.on("remove", function () {
+      if (credited) { credited = false; map.attributionControl.removeAttribution(text); }
+    });
+  });
+  ["district", "ward_2025"].forEach(function (level) {
+    unitLayers[level].on("add", function () { map.attributionControl.addAttribution(esc(T.attr_boundaries)); });
+    unitLayers[level].on("remove", function () {
+      map.attributionControl.removeAttribution(esc(T.attr_boundaries));
+    });
+  });
+
   var icons = {};
   function icon(cat, exact) {
     var k = cat + (exact ? "e" : "a");
@@ -237,7 +303,7 @@
   var legend = L.control({position: "bottomleft"});
   legend.onAdd = function (m) {
     legendBox = L.DomUtil.create("details", "cm-legend");
-    legendBox.open = m.getSize().x >= 600;
+    legendBox.open = false;  // closed on every screen: it would hide markers and popups (opened by a click)
     legendBox.style.maxHeight = Math.max(120, m.getSize().y - 90) + "px";
     L.DomEvent.disableClickPropagation(legendBox);
     L.DomEvent.disableScrollPropagation(legendBox);
@@ -472,6 +538,20 @@
     writeHash();
   }
 
+  /* Popup options that fit the map (a phone's too): no wider than the map less the zoom buttons, no taller
+   * than the map, panned clear of the zoom buttons and the attribution. */
+  function popupOptions(autoPan) {
+    var size = map.getSize(), zoom = map.zoomControl.getContainer(), attr = map.attributionControl.getContainer();
+    var corner = container.querySelector(".leaflet-top.leaflet-right");  // the layer switch
+    var left = zoom.offsetWidth ? Math.min(zoom.offsetLeft + zoom.offsetWidth + 8, 70) : 10;
+    var top = corner && corner.offsetHeight ? Math.min(corner.offsetTop + corner.offsetHeight + 6, 80) : 10;
+    var bottom = attr.offsetHeight ? Math.min(attr.offsetHeight + 8, 80) : 10;
+    var maxWidth = Math.max(120, Math.min(340, size.x - left - 10 - 46));
+    return {maxWidth: maxWidth, minWidth: Math.min(200, maxWidth), maxHeight: Math.max(120, Math.min(360,
+      size.y - top - bottom - 60)), autoPan: autoPan, autoPanPaddingTopLeft: L.point(left, top),
+      autoPanPaddingBottomRight: L.point(10, bottom)};
+  }
+
   /* Select a space: a marker above the others, its full details in an open popup, its id in the address.
    * opts.view: centre on it (and zoom in to at least C.view.focus); opts.autoPan: false keeps the view as is. */
   function select(id, opts) {
@@ -489,8 +569,8 @@
     var box = el("div", "cm-popup cm-popup-full");
     box.setAttribute("data-id", id);
     box.appendChild(details(s));
-    selMarker.bindPopup(box, {maxWidth: Math.min(340, map.getSize().x - 50), minWidth: 200, autoPanPadding: [10, 10],
-      maxHeight: Math.max(160, Math.min(320, map.getSize().y - 90)), autoPan: opts.autoPan !== false});
+    box.appendChild(links(s));
+    selMarker.bindPopup(box, popupOptions(opts.autoPan !== false));
     var marker = selMarker;
     marker.on("popupclose", function () { if (selMarker === marker) { clearSelection(); } });
     marker.addTo(map);
