@@ -71,7 +71,8 @@ MAP_COLUMNS: Final = (
     schema.LAST_VERIFIED,
 )
 """The columns of the spaces the pages keep in memory: what the filters, the map's rows, the list and the data's
-date read (the geometry too). The rest (descriptions, hours, website, sources ...) is read per space when it is shown."""
+date read (the geometry too). The rest (descriptions, hours, website, sources ...) is read per space when it is
+shown."""
 LANG: Final = "lang"
 """The language's widget key and URL parameter (the same as `creative_map.urlstate.LANG`)."""
 SESSION: Final = "cm_session"
@@ -103,6 +104,8 @@ class MapData:
     urls: DataUrls
     bounds: tuple[float, float, float, float] | None
     """(min lon, min lat, max lon, max lat) of every space."""
+    space_ids: frozenset[str]
+    """Every space's id (what a link may select), built once rather than on every run."""
 
 
 def cache_dir() -> Path:
@@ -143,7 +146,27 @@ def load_map_data(path: str, stamp: tuple[float, float], base_url: str) -> MapDa
         file,
         DataUrls(f"{root}/{file.gz_name}", f"{root}/{file.name}"),
         bounds,  # type: ignore[arg-type]  # four floats
+        frozenset(dataset.spaces[schema.ID].tolist()),
     )
+
+
+def page_names(namespace: dict[str, object]) -> frozenset[str]:
+    """The names a page script has defined so far (its imports, functions and constants): what `forget_run` keeps."""
+    return frozenset(namespace) | {"PAGE_NAMES"}
+
+
+def forget_run(namespace: dict[str, object], *, keep: frozenset[str]) -> None:
+    """Remove from a page's globals (`namespace`) every name its run set, except `keep` and the language.
+
+    Call it last in a page. Streamlit keeps each widget's callback and label function in the session's state for
+    as long as the session lives, and a closed session two minutes more (``server.disconnectedSessionTTL``, for a
+    reconnection); a function defined in the page holds the page's globals, so without this every session keeps
+    its last run's objects: at 10,000 spaces the selection's frame (about 3 MB) and what was built from it.
+    ``lang`` stays: the label functions read it when Streamlit labels a value between runs (a language switch).
+    A run cut short (a rerun, a closed page) keeps its objects until the session's next run or its end.
+    """
+    for name in set(namespace) - keep - {"lang"}:
+        del namespace[name]
 
 
 def mtime(path: Path) -> float:

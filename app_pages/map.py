@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 
 import geopandas as gpd
@@ -62,7 +63,7 @@ def turn_page(step: int) -> None:
     st.session_state["list_page"] = max(0, st.session_state.get("list_page", 0) + step)
 
 
-def restore_view(params: dict[str, list[str]], space_ids: set[str]) -> list[urlstate.Notice]:
+def restore_view(params: dict[str, list[str]], space_ids: AbstractSet[str]) -> list[urlstate.Notice]:
     """Set the widgets to the view `params` describe (the language excepted: app.py's switch holds it)."""
     state, notices = urlstate.parse_params(params, space_ids=space_ids)
     values = urlstate.widget_values(state)
@@ -104,16 +105,16 @@ def carried_notice(units: Level, lang: Lang) -> None:
         shared.box("warning", t("units_dropped", lang), [", ".join(unit_label(n, lang) for n in dropped)])
 
 
+PAGE_NAMES = shared.page_names(globals())  # the page's own names; what the run sets below is forgotten at its end
 data = shared.map_data()
 dataset = data.dataset
 lang = shared.current_lang()
-space_ids = set(dataset.spaces[schema.ID])
 if "notices" not in st.session_state:  # a new session: the link decides the view
     st.session_state["notices"] = restore_view(
-        {name: st.query_params.get_all(name) for name in st.query_params}, space_ids
+        {name: st.query_params.get_all(name) for name in st.query_params}, data.space_ids
     )
 elif urlstate.SEARCH not in st.session_state and VIEW in st.session_state:  # back from another page
-    restore_view(st.session_state[VIEW], space_ids)
+    restore_view(st.session_state[VIEW], data.space_ids)
 
 with st.sidebar:
     st.header(t("filters", lang))
@@ -325,3 +326,8 @@ if prepared and prepared[0] == wanted:
 
 if os.environ.get("CREATIVE_MAP_DEBUG"):
     st.caption(t("debug_data", lang, path=escape_markdown(shared.data_path())))
+
+# This run's objects go with the run (the selection alone is 3 MB at 10,000 spaces): Streamlit keeps the
+# widgets' callbacks and label functions for as long as the session lives, and a closed session two minutes more
+# for a reconnection (``server.disconnectedSessionTTL``); a function of this page holds the page's globals.
+shared.forget_run(globals(), keep=PAGE_NAMES)
