@@ -314,7 +314,9 @@ if button_col.button(t("export_prepare", lang), key="export_prepare"):
             st.session_state.pop("export_file", None)
             st.error(t("export_failed", lang, error=escape_markdown(clip(exc, 300))))
 prepared = st.session_state.get("export_file")
-if prepared and prepared[0] == wanted:
+if prepared and prepared[0] != wanted:  # not what is shown any more: not kept in the session either
+    del st.session_state["export_file"]
+elif prepared:
     file = prepared[1]
     st.download_button(
         t("export_ready", lang, name=file.file_name),

@@ -10,6 +10,7 @@ list and counts must agree with `creative_map.select` for the same choices.
 from __future__ import annotations
 
 import ast
+import gc
 import gzip
 import hashlib
 import html
@@ -18,10 +19,11 @@ import os
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from creative_map import boundaries, cache, listing, load, mapfile, schema, select
+from creative_map import Selection, boundaries, cache, listing, load, mapfile, schema, select
 from creative_map.query import Filter
 from creative_map.text import escape_markdown
 
@@ -502,6 +504,29 @@ def test_the_view_is_kept_while_visiting_another_page(data: Path, tmp_path: Path
     assert at.multiselect(key="cat").value == ["museum", "heritage"]  # ... the map page puts them back
     assert at.text_input(key="q").value == "van"
     assert_agree(at, data, Filter(categories=("museum", "heritage"), search="van"))
+
+
+def map_page_globals() -> list[dict]:
+    """The global namespaces of the Map page's runs still alive (a run's own namespace, kept by whatever holds a
+    function defined in the page)."""
+    gc.collect()
+    page = str(PAGES / "map.py")
+    return [o for o in gc.get_objects() if isinstance(o, dict) and o.get("__file__") == page]
+
+
+def test_a_session_keeps_no_copy_of_the_spaces_between_runs(data: Path) -> None:
+    at = run({"q": "van"})
+    at.selectbox(key="pick").set_value("van-mieu-quoc-tu-giam").run()  # a selected space: its full record too
+    at.button(key="export_prepare").click().run()
+    kept = map_page_globals()
+    # Streamlit keeps the widgets' callbacks and label functions, and with them the page's globals, for as long
+    # as the session lives (and two minutes after it closes): what the run built must not stay there.
+    assert kept, "nothing keeps the page's globals any more: this test no longer tests anything"
+    heavy = (pd.DataFrame, pd.Series, Selection, set, frozenset, list, dict)
+    for namespace in kept:
+        held = {k for k, v in namespace.items() if isinstance(v, heavy) and not k.startswith("__")}
+        assert held <= {"BOUNDARY_FILES", "PAGE_NAMES"}, held  # constants of the page
+    assert at.session_state["lang"] == "vi" and not at.exception
 
 
 def test_the_pages_are_scripts_that_nothing_imports() -> None:
