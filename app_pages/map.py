@@ -23,12 +23,10 @@ import geopandas as gpd
 import streamlit as st
 from streamlit_folium import st_folium
 
-import creative_map
 from app_pages import _shared as shared
-from creative_map import admin, export, mapfile, mapping, schema, urlstate
+from creative_map import admin, export, mapping, schema, urlstate
 from creative_map.errors import DataError
 from creative_map.i18n import plan_label, space_names, t, unit_choice_label, unit_label, vocab_label
-from creative_map.listing import by_name
 from creative_map.text import clip, escape_markdown, name_key
 from creative_map.types import BASEMAPS, BOUNDARY_LAYERS, FORMATS, LEVELS, BoundaryLayer, Lang, Level
 
@@ -188,8 +186,9 @@ for notice in st.session_state["notices"]:
     st.warning(urlstate.notice_text(notice, lang), icon="⚠️")
 
 state = urlstate.state_from_widgets(st.session_state)  # type: ignore[arg-type]  # a Mapping at run time
-selection = creative_map.select(dataset, state.filter)  # the one selection: map, list, count and downloads
-selected = state.selected if state.selected in set(selection.ids) else None
+shown = shared.view(data, state.filter)
+selection = shown.selection  # the one selection: map, list, count and downloads
+selected = state.selected if state.selected and state.selected in set(selection.ids) else None
 st.session_state[urlstate.SELECTED] = selected
 state = urlstate.ViewState(**{**state.__dict__, "selected": selected})
 params = urlstate.to_params(state)
@@ -232,7 +231,7 @@ st_folium(
     returned_objects=["last_active_drawing"],
     feature_group_to_add=mapping.view_layer(  # what changed: swapped in without reloading the frame
         selection,
-        shown=mapfile.shown_code(data.file, selection),
+        shown=shown.shown,
         selected=record,
         lang=lang,
         units=drawn_units.urls if drawn_units else None,
@@ -259,8 +258,7 @@ with listing:
     pages = max(1, math.ceil(len(selection) / LIST_PAGE))
     page = min(st.session_state.get("list_page", 0), pages - 1)
     st.session_state["list_page"] = page
-    ordered = by_name(selection, lang, limit=(page + 1) * LIST_PAGE)  # by name in `lang`, up to this page
-    table = mapping.list_frame(ordered, lang=lang, limit=LIST_PAGE, offset=page * LIST_PAGE)
+    table = shared.list_page(data, selection, lang, page, LIST_PAGE)  # by name in `lang`
     names = dict(zip(table.index, table.iloc[:, 0], strict=True))  # the chooser's labels
     if selected and selected not in names:
         names[selected] = space_names(record, lang)[0] if record is not None else selected
