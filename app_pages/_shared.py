@@ -21,6 +21,7 @@ import logging
 import os
 import secrets
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final, Literal
@@ -456,7 +457,7 @@ def data_line(dataset: creative_map.Dataset, lang: Lang) -> None:
     st.caption(t("data_as_of", lang, date=when, n=format_number(dataset.total, lang, decimals=0)))
 
 
-def view_state(space_ids: set[str]) -> urlstate.ViewState:
+def view_state(space_ids: AbstractSet[str]) -> urlstate.ViewState:
     """The Map page's view: as this session left it, else as this page's link says (``numbers?cat=museum``).
 
     The page's address is set to it, so that a link to the page reproduces the same numbers or events.

@@ -506,26 +506,32 @@ def test_the_view_is_kept_while_visiting_another_page(data: Path, tmp_path: Path
     assert_agree(at, data, Filter(categories=("museum", "heritage"), search="van"))
 
 
-def map_page_globals() -> list[dict]:
-    """The global namespaces of the Map page's runs still alive (a run's own namespace, kept by whatever holds a
-    function defined in the page)."""
+def page_globals(page: str) -> list[dict]:
+    """The global namespaces of a page's runs still alive (a run's own namespace, kept by whatever holds a function
+    defined in the page)."""
     gc.collect()
-    page = str(PAGES / "map.py")
-    return [o for o in gc.get_objects() if isinstance(o, dict) and o.get("__file__") == page]
+    path = str(PAGES / f"{page}.py")
+    return [o for o in gc.get_objects() if isinstance(o, dict) and o.get("__file__") == path]
 
 
-def test_a_session_keeps_no_copy_of_the_spaces_between_runs(data: Path) -> None:
+@pytest.mark.parametrize("page", ["map", "numbers"])
+def test_a_session_keeps_no_copy_of_the_spaces_between_runs(
+    data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, page: str
+) -> None:
+    monkeypatch.setenv("CREATIVE_MAP_DB", str(tmp_path / "store.sqlite3"))
     at = run({"q": "van"})
     at.selectbox(key="pick").set_value("van-mieu-quoc-tu-giam").run()  # a selected space: its full record too
     at.button(key="export_prepare").click().run()
-    kept = map_page_globals()
+    if page != "map":
+        at.switch_page(f"app_pages/{page}.py").run()
+    kept = page_globals(page)
     # Streamlit keeps the widgets' callbacks and label functions, and with them the page's globals, for as long
     # as the session lives (and two minutes after it closes): what the run built must not stay there.
     assert kept, "nothing keeps the page's globals any more: this test no longer tests anything"
     heavy = (pd.DataFrame, pd.Series, Selection, set, frozenset, list, dict)
     for namespace in kept:
         held = {k for k, v in namespace.items() if isinstance(v, heavy) and not k.startswith("__")}
-        assert held <= {"BOUNDARY_FILES", "PAGE_NAMES"}, held  # constants of the page
+        assert held <= {"BOUNDARY_FILES", "PAGE_NAMES", "DECIMALS", "MEASURES", "_KNOWN"}, held  # constants
     assert at.session_state["lang"] == "vi" and not at.exception
 
 
