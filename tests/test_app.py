@@ -535,6 +535,25 @@ def test_a_session_keeps_no_copy_of_the_spaces_between_runs(
     assert at.session_state["lang"] == "vi" and not at.exception
 
 
+def test_new_sessions_share_the_unfiltered_view_and_the_list_page(data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import creative_map
+    from app_pages import _shared
+
+    selects, orders = [], []
+    real_select, real_by_name = creative_map.select, _shared.by_name
+    monkeypatch.setattr(creative_map, "select", lambda ds, flt=None: selects.append(flt) or real_select(ds, flt))
+    monkeypatch.setattr(
+        _shared, "by_name", lambda sel, lang, **kw: orders.append(lang) or real_by_name(sel, lang, **kw)
+    )
+    first, second = run(), run()  # two new visitors, nothing chosen: the work is done once (or was, earlier)
+    assert selects.count(Filter()) <= 1 and orders.count("vi") <= 1, (selects, orders)
+    assert map_ids(first) == map_ids(second) == expected(data, Filter())
+    assert list_ids(first) == list_ids(second)
+    second.multiselect(key="cat").set_value(["museum"]).run()  # a filter: this session's own selection
+    assert selects[-1] == Filter(categories=("museum",))
+    assert_agree(second, data, Filter(categories=("museum",)))
+
+
 def test_the_pages_are_scripts_that_nothing_imports() -> None:
     scripts = {p.stem for p in PAGES.glob("*.py") if not p.name.startswith("_")}
     assert scripts == {"map", "whats_on", "numbers", "suggest", "status", "review"}
