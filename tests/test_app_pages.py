@@ -135,11 +135,10 @@ def test_unit_choosers_list_each_name_without_accents_and_keep_the_canonical_val
 
 
 def map_ids(at: AppTest) -> list[str]:
-    import re
+    """The spaces the map draws: the rows of its data file that the run's view names."""
+    from .test_app import map_ids as drawn
 
-    script = next(c for c in components(at))["script"]
-    payload = json.loads(re.search(r"creativeMap\.spacesLayer\(\w+, (\{.*\})\);\n", script).group(1))
-    return [row[0] for row in payload["f"]]
+    return drawn(at)
 
 
 def test_switching_unit_sets_carries_the_filter_and_says_so(data):
@@ -185,13 +184,15 @@ def test_the_list_is_in_name_order_and_takes_the_width_until_a_space_is_chosen(d
         assert named == ["z-space-ba-dinh", "ho-hoan-kiem", "nha-hat-mua-roi-thang-long", "phong-tranh-cu",
                          "van-mieu-quoc-tu-giam"]  # fmt: skip
 
-    def in_a_column(key: str) -> bool:
-        return any(getattr(node, "key", None) == key for column in at.columns for node in column)
+    def list_in_a_column() -> bool:  # the list is an HTML table (`mapping.list_html`)
+        return any(
+            'class="cm-list"' in getattr(getattr(node, "proto", None), "body", "") for c in at.columns for node in c
+        )
 
-    assert not in_a_column("table") and "Chi tiết" not in [s.value for s in at.subheader]  # the list: full width
+    assert not list_in_a_column() and "Chi tiết" not in [s.value for s in at.subheader]  # the list: full width
     at.selectbox(key="pick").set_value("van-mieu-quoc-tu-giam").run()
     details = [h for h in at.get("html") if "cm-details" in h.proto.body]
-    assert details and in_a_column("table")  # the details beside the list, once a space is chosen
+    assert details and list_in_a_column()  # the details beside the list, once a space is chosen
 
 
 # ------------------------------------------------------------------------------------------ the data's date
