@@ -168,13 +168,14 @@ def test_the_list_takes_the_page_s_width_until_a_space_is_chosen(pages_url, open
     page.goto(f"{pages_url}/?basemap=none")
     settled(page)
     main = page.get_by_test_id("stMainBlockContainer").bounding_box()
-    table = page.get_by_test_id("stDataFrame").first
+    table = page.get_by_test_id("stHtml").filter(has=page.locator("table.cm-list")).first  # the list's block
     expect(table).to_be_visible()
     assert table.bounding_box()["width"] > 0.9 * (main["width"] - 160)  # the block's padding aside
     page.goto(f"{pages_url}/?basemap=none&sel=van-mieu-quoc-tu-giam")
     settled(page)
     expect(page.locator(".cm-details")).to_be_visible()
-    assert page.get_by_test_id("stDataFrame").first.bounding_box()["width"] < 0.7 * main["width"]
+    listing = page.get_by_test_id("stHtml").filter(has=page.locator("table.cm-list")).first
+    assert listing.bounding_box()["width"] < 0.7 * main["width"]
 
 
 CLICK_UNIT = """([name]) => {
