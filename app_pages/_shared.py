@@ -21,6 +21,7 @@ import logging
 import os
 import secrets
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final, Literal
@@ -31,13 +32,15 @@ import pandas as pd
 import streamlit as st
 
 import creative_map
-from creative_map import assets, boundaries, cache, io, mapfile, schema, suggestions, urlstate
+from creative_map import assets, boundaries, cache, io, mapfile, mapping, schema, suggestions, urlstate
 from creative_map.classes import format_number
 from creative_map.dataset import data_date
 from creative_map.errors import DataError
 from creative_map.events import date_range_text
 from creative_map.i18n import TEXTS, coerce_lang, t
+from creative_map.listing import by_name
 from creative_map.mapping import DataUrls
+from creative_map.query import Filter
 from creative_map.suggestions.settings import ENV_NAMES
 from creative_map.types import LANGS, Lang, Level
 
@@ -104,6 +107,10 @@ class MapData:
     urls: DataUrls
     bounds: tuple[float, float, float, float] | None
     """(min lon, min lat, max lon, max lat) of every space."""
+    space_ids: frozenset[str]
+    """Every space's id (what a link may select), built once rather than on every run."""
+    date: dt.date | None
+    """The data's date (`creative_map.dataset.data_date`), found once rather than on every run."""
 
 
 def cache_dir() -> Path:
@@ -144,7 +151,28 @@ def load_map_data(path: str, stamp: tuple[float, float], base_url: str) -> MapDa
         file,
         DataUrls(f"{root}/{file.gz_name}", f"{root}/{file.name}"),
         bounds,  # type: ignore[arg-type]  # four floats
+        frozenset(dataset.spaces[schema.ID].tolist()),
+        data_date(dataset),
     )
+
+
+def page_names(namespace: dict[str, object]) -> frozenset[str]:
+    """The names a page script has defined so far (its imports, functions and constants): what `forget_run` keeps."""
+    return frozenset(namespace) | {"PAGE_NAMES"}
+
+
+def forget_run(namespace: dict[str, object], *, keep: frozenset[str]) -> None:
+    """Remove from a page's globals (`namespace`) every name its run set, except `keep` and the language.
+
+    Call it last in a page. Streamlit keeps each widget's callback and label function in the session's state for
+    as long as the session lives, and a closed session two minutes more (``server.disconnectedSessionTTL``, for a
+    reconnection); a function defined in the page holds the page's globals, so without this every session keeps
+    its last run's objects: at 10,000 spaces the selection's frame (about 3 MB) and what was built from it.
+    ``lang`` stays: the label functions read it when Streamlit labels a value between runs (a language switch).
+    A run cut short (a rerun, a closed page) keeps its objects until the session's next run or its end.
+    """
+    for name in set(namespace) - keep - {"lang"}:
+        del namespace[name]
 
 
 def mtime(path: Path) -> float:
@@ -171,6 +199,53 @@ def map_data() -> MapData:
 def dataset() -> creative_map.Dataset:
     """The dataset every page filters (the spaces with `MAP_COLUMNS` only; see `space_record` for the rest)."""
     return map_data().dataset
+
+
+@dataclass(frozen=True, eq=False)
+class View:
+    """What a filter shows, as the Map page draws it (shared read-only when it comes from `_everything`)."""
+
+    selection: creative_map.Selection
+    shown: str
+    """Which rows of the map's data file are shown (`creative_map.mapfile.shown_code`)."""
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _everything(key: str) -> View:
+    """The view with no filter of the data version `key` (`load_map_data`'s): what most new visitors see first,
+    found once instead of once per visitor (the selection, its events and its code: 25 ms at 10,000 spaces)."""
+    data = map_data()
+    selection = creative_map.select(data.dataset, Filter())
+    return View(selection, mapfile.shown_code(data.file, selection))
+
+
+def view(data: MapData, flt: Filter) -> View:
+    """What `flt` selects from `data` and which rows of the map's data file that is.
+
+    With no filter, one `View` shared by every session (read-only, like the data); otherwise this run's own.
+    """
+    if flt == Filter():
+        return _everything(data.file.stem)
+    selection = creative_map.select(data.dataset, flt)
+    return View(selection, mapfile.shown_code(data.file, selection))
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _list_page(
+    key: str, flt: str, lang: Lang, page: int, size: int, _selection: creative_map.Selection
+) -> pd.DataFrame:
+    """The list's page `page` of `size` rows for the filter `flt` (its repr) of the data version `key`."""
+    ordered = by_name(_selection, lang, limit=(page + 1) * size)  # by name in `lang`, up to this page
+    return mapping.list_frame(ordered, lang=lang, limit=size, offset=page * size)
+
+
+def list_page(data: MapData, selection: creative_map.Selection, lang: Lang, page: int, size: int) -> pd.DataFrame:
+    """The rows of the list's page `page` (`size` rows, by name in `lang`: `creative_map.mapping.list_frame`).
+
+    Shared by the sessions that show the same filter, page and language (read-only): ordering 10,000 names costs
+    about 20 ms, a new visitor most often asks for the first page with no filter.
+    """
+    return _list_page(data.file.stem, repr(selection.filter), lang, page, size, selection)
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
@@ -376,12 +451,13 @@ def field_label(name: str | None, lang: Lang) -> str:
 
 def data_line(dataset: creative_map.Dataset, lang: Lang) -> None:
     """Say how many spaces the data holds and how recent it is (the latest date an entry was checked)."""
-    day = data_date(dataset)
+    data = map_data()
+    day = data.date if dataset is data.dataset else data_date(dataset)
     when = date_range_text(day, day, lang) if day else t("data_undated", lang)
     st.caption(t("data_as_of", lang, date=when, n=format_number(dataset.total, lang, decimals=0)))
 
 
-def view_state(space_ids: set[str]) -> urlstate.ViewState:
+def view_state(space_ids: AbstractSet[str]) -> urlstate.ViewState:
     """The Map page's view: as this session left it, else as this page's link says (``numbers?cat=museum``).
 
     The page's address is set to it, so that a link to the page reproduces the same numbers or events.

@@ -16,18 +16,17 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 
 import geopandas as gpd
 import streamlit as st
 from streamlit_folium import st_folium
 
-import creative_map
 from app_pages import _shared as shared
-from creative_map import admin, export, mapfile, mapping, schema, urlstate
+from creative_map import admin, export, mapping, schema, urlstate
 from creative_map.errors import DataError
 from creative_map.i18n import plan_label, space_names, t, unit_choice_label, unit_label, vocab_label
-from creative_map.listing import by_name
 from creative_map.text import clip, escape_markdown, name_key
 from creative_map.types import BASEMAPS, BOUNDARY_LAYERS, FORMATS, LEVELS, BoundaryLayer, Lang, Level
 
@@ -85,7 +84,7 @@ def turn_page(step: int) -> None:
     st.session_state["list_page"] = max(0, st.session_state.get("list_page", 0) + step)
 
 
-def restore_view(params: dict[str, list[str]], space_ids: set[str]) -> list[urlstate.Notice]:
+def restore_view(params: dict[str, list[str]], space_ids: AbstractSet[str]) -> list[urlstate.Notice]:
     """Set the widgets to the view `params` describe (the language excepted: app.py's switch holds it)."""
     state, notices = urlstate.parse_params(params, space_ids=space_ids)
     values = urlstate.widget_values(state)
@@ -127,16 +126,16 @@ def carried_notice(units: Level, lang: Lang) -> None:
         shared.box("warning", t("units_dropped", lang), [", ".join(unit_label(n, lang) for n in dropped)])
 
 
+PAGE_NAMES = shared.page_names(globals())  # the page's own names; what the run sets below is forgotten at its end
 data = shared.map_data()
 dataset = data.dataset
 lang = shared.current_lang()
-space_ids = set(dataset.spaces[schema.ID])
 if "notices" not in st.session_state:  # a new session: the link decides the view
     st.session_state["notices"] = restore_view(
-        {name: st.query_params.get_all(name) for name in st.query_params}, space_ids
+        {name: st.query_params.get_all(name) for name in st.query_params}, data.space_ids
     )
 elif urlstate.SEARCH not in st.session_state and VIEW in st.session_state:  # back from another page
-    restore_view(st.session_state[VIEW], space_ids)
+    restore_view(st.session_state[VIEW], data.space_ids)
 
 with st.sidebar:
     st.header(t("filters", lang))
@@ -210,8 +209,9 @@ for notice in st.session_state["notices"]:
     st.warning(urlstate.notice_text(notice, lang), icon="⚠️")
 
 state = urlstate.state_from_widgets(st.session_state)  # type: ignore[arg-type]  # a Mapping at run time
-selection = creative_map.select(dataset, state.filter)  # the one selection: map, list, count and downloads
-selected = state.selected if state.selected in set(selection.ids) else None
+shown = shared.view(data, state.filter)
+selection = shown.selection  # the one selection: map, list, count and downloads
+selected = state.selected if state.selected and state.selected in set(selection.ids) else None
 st.session_state[urlstate.SELECTED] = selected
 state = urlstate.ViewState(**{**state.__dict__, "selected": selected})
 params = urlstate.to_params(state)
@@ -250,7 +250,7 @@ st_folium(
     returned_objects=["last_active_drawing"],
     feature_group_to_add=mapping.view_layer(  # what changed: swapped in without reloading the frame
         selection,
-        shown=mapfile.shown_code(data.file, selection),
+        shown=shown.shown,
         selected=record,
         lang=lang,
         units=drawn_units.urls if drawn_units else None,
@@ -281,8 +281,7 @@ with listing:
     pages = max(1, math.ceil(len(selection) / LIST_PAGE))
     page = min(st.session_state.get("list_page", 0), pages - 1)
     st.session_state["list_page"] = page
-    ordered = by_name(selection, lang, limit=(page + 1) * LIST_PAGE)  # by name in `lang`, up to this page
-    table = mapping.list_frame(ordered, lang=lang, limit=LIST_PAGE, offset=page * LIST_PAGE)
+    table = shared.list_page(data, selection, lang, page, LIST_PAGE)  # by name in `lang`
     names = dict(zip(table.index, table.iloc[:, 0], strict=True))  # the chooser's labels
     if selected and selected not in names:
         names[selected] = space_names(record, lang)[0] if record is not None else selected
@@ -336,7 +335,9 @@ if button_col.button(t("export_prepare", lang), key="export_prepare"):
             st.session_state.pop("export_file", None)
             st.error(t("export_failed", lang, error=escape_markdown(clip(exc, 300))))
 prepared = st.session_state.get("export_file")
-if prepared and prepared[0] == wanted:
+if prepared and prepared[0] != wanted:  # not what is shown any more: not kept in the session either
+    del st.session_state["export_file"]
+elif prepared:
     file = prepared[1]
     st.download_button(
         t("export_ready", lang, name=file.file_name),
@@ -348,3 +349,8 @@ if prepared and prepared[0] == wanted:
 
 if os.environ.get("CREATIVE_MAP_DEBUG"):
     st.caption(t("debug_data", lang, path=escape_markdown(shared.data_path())))
+
+# This run's objects go with the run (the selection alone is 3 MB at 10,000 spaces): Streamlit keeps the
+# widgets' callbacks and label functions for as long as the session lives, and a closed session two minutes more
+# for a reconnection (``server.disconnectedSessionTTL``); a function of this page holds the page's globals.
+shared.forget_run(globals(), keep=PAGE_NAMES)

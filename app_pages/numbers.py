@@ -88,9 +88,10 @@ _KNOWN = {f"nb_col_{c}" for c in (
     "nearest_active_m", "nearest_active_id",
 )}  # fmt: skip
 
+PAGE_NAMES = shared.page_names(globals())  # the page's own names; what the run sets below is forgotten at its end
 dataset = shared.dataset()
 lang = shared.current_lang()
-state = shared.view_state(set(dataset.spaces[schema.ID]))
+state = shared.view_state(shared.map_data().space_ids)
 selection = creative_map.select(dataset, state.filter)
 
 st.title(t("nb_title", lang))
@@ -181,3 +182,7 @@ st.download_button(
     mime="text/csv",
     key="nb_gaps_csv",
 )
+
+# This run's objects go with the run: the label functions above keep the page's globals while the session lives
+# (see `_shared.forget_run`).
+shared.forget_run(globals(), keep=PAGE_NAMES)

@@ -1,14 +1,18 @@
 """Many visitors at once: 50 real sessions of the map against one Streamlit server, on loopback.
 
-For each dataset (the shipped data, and synthetic spaces), it starts ``streamlit run app.py``, warms it up with
+First the floor: the same sessions against `benchmarks/floor_app.py` (a bare Streamlit page with one
+``st.write``, the same settings), for what Streamlit itself costs per new session on this machine at that moment
+(serving its JavaScript to a browser with nothing cached, the websocket, one script run). Then for each dataset
+(the shipped data, and synthetic spaces), it starts ``streamlit run app.py``, warms it up with
 one page (the data loaded once per process, not per session), then opens `--sessions` pages in headless
 Chromium, `--wave` at a time (each in its own browser context: its own cookies, its own Streamlit session over
 its own websocket), keeps them all open, and reports:
 
-- every session got its map: each page's map drew the library's count of spaces (Leaflet's own layers);
+- every session got its map: each page's map drew the library's count of spaces (Leaflet's own layers) (the
+  floor: its text);
 - seconds from opening to the map, median and slowest;
 - server CPU seconds per new session: the server process's user + system time while the sessions opened,
-  divided by their number;
+  divided by their number (and its ratio to the floor's);
 - memory per open session: the server's resident memory with every session open, less the level before,
   divided by their number;
 - memory after: the server's resident memory `--settle` seconds after every page has closed, against the level
@@ -29,6 +33,7 @@ import argparse
 import json
 import logging
 import os
+import shutil
 import statistics
 import sys
 import time
@@ -41,7 +46,7 @@ sys.path.insert(0, str(ROOT))
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 import creative_map  # noqa: E402
-from benchmarks.bench_app import APP_DRAWN, load_average, process_memory_mb  # noqa: E402
+from benchmarks.bench_app import APP_DRAWN, FLOOR_DRAWN, load_average, process_memory_mb  # noqa: E402
 from benchmarks.synthetic import write_synthetic  # noqa: E402
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from tests.e2e.conftest import OUTSIDE, start_app, stop_app  # noqa: E402
@@ -62,8 +67,11 @@ def rss_mb(pid: int) -> float:
     return process_memory_mb(pid)[1]
 
 
-def open_sessions(browser: Any, url: str, n_spaces: int, sessions: int, wave: int) -> tuple[list[float], list[Any]]:
-    """Open `sessions` pages, `wave` at a time; return the seconds each took to its map, and the open contexts."""
+def open_sessions(
+    browser: Any, url: str, n_spaces: int | None, sessions: int, wave: int
+) -> tuple[list[float], list[Any]]:
+    """Open `sessions` pages, `wave` at a time; return the seconds each took to its map (None for `n_spaces`: to
+    the floor page's text), and the open contexts."""
     contexts: list[Any] = []
     seconds: list[float] = []
     for first in range(0, sessions, wave):
@@ -77,7 +85,10 @@ def open_sessions(browser: Any, url: str, n_spaces: int, sessions: int, wave: in
             batch.append((page, start))
             contexts.append(context)
         for page, start in batch:
-            page.wait_for_function(APP_DRAWN, arg=n_spaces, timeout=TIMEOUT_MS, polling=100)
+            if n_spaces is None:
+                page.wait_for_function(FLOOR_DRAWN, timeout=TIMEOUT_MS, polling=100)
+            else:
+                page.wait_for_function(APP_DRAWN, arg=n_spaces, timeout=TIMEOUT_MS, polling=100)
             seconds.append(time.perf_counter() - start)
     return seconds, contexts
 
@@ -85,18 +96,20 @@ def open_sessions(browser: Any, url: str, n_spaces: int, sessions: int, wave: in
 def measure(
     browser: Any,
     data: Path,
-    n_spaces: int,
+    n_spaces: int | None,
     *,
     sessions: int,
     wave: int,
     settle: float,
     out: Path,
     env: dict[str, str] | None = None,
+    script: Path = ROOT / "app.py",
 ) -> dict[str, Any]:
-    """Open and close `sessions` sessions against a server on `data` (with the settings `env`); return the figures
-    (see the module)."""
+    """Open and close `sessions` sessions against a server running `script` on `data` (with the settings `env`);
+    return the figures (see the module). `n_spaces` None: the floor page (waited for by its text)."""
     env = {"CREATIVE_MAP_CACHE": str(out / "cache-sessions"), **(env or {})}
-    proc, url = start_app(data, out / f"streamlit-sessions-{n_spaces}.log", env=env)
+    log = out / f"streamlit-sessions-{'floor' if n_spaces is None else n_spaces}.log"
+    proc, url = start_app(data, log, env=env, script=script)
     try:
         warm, contexts = open_sessions(browser, url, n_spaces, 1, 1)  # the data loaded once for the process
         for context in contexts:
@@ -143,7 +156,7 @@ def run(
     out: Path = OUT,
     browser: Any = None,
 ) -> list[dict[str, Any]]:
-    """Measure each dataset: 0 is the shipped data, any other number that many synthetic spaces.
+    """Measure the floor, then each dataset: 0 is the shipped data, any other number that many synthetic spaces.
 
     `browser`: a Playwright Chromium to use (one is launched when None).
     """
@@ -155,7 +168,14 @@ def run(
             finally:
                 launched.close()
     logging.getLogger("creative_map").setLevel(logging.ERROR)
-    rows = []
+    out.mkdir(parents=True, exist_ok=True)
+    floor_script = out / "floor_app.py"  # outside benchmarks/, which is not an app's folder of pages
+    shutil.copyfile(ROOT / "benchmarks" / "floor_app.py", floor_script)
+    floor = {"data": "floor"} | measure(
+        browser, SHIPPED, None, sessions=sessions, wave=wave, settle=settle, out=out, script=floor_script
+    )
+    print(json.dumps(floor), flush=True)
+    rows = [floor]
     for n in sizes:
         data = SHIPPED if n == 0 else out / str(n) / "spaces.geojson"
         if not data.exists():
@@ -164,6 +184,7 @@ def run(
         row = {"data": "shipped" if n == 0 else "synthetic"} | measure(
             browser, data, n_spaces, sessions=sessions, wave=wave, settle=settle, out=out
         )
+        row["cpu_vs_floor"] = round(row["cpu_s_per_session"] / max(floor["cpu_s_per_session"], 1e-6), 2)
         print(json.dumps(row), flush=True)
         rows.append(row)
     return rows

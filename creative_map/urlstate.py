@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 
@@ -189,7 +190,7 @@ def _vocab(values: list[str], name: str, vocab: Mapping[str, Any], notices: list
 
 
 def parse_params(
-    params: Mapping[str, str | Sequence[str]], *, space_ids: set[str] | None = None
+    params: Mapping[str, str | Sequence[str]], *, space_ids: AbstractSet[str] | None = None
 ) -> tuple[ViewState, list[Notice]]:
     """Read the view from query parameters; never raises on what a link holds.
 

@@ -10,6 +10,7 @@ list and counts must agree with `creative_map.select` for the same choices.
 from __future__ import annotations
 
 import ast
+import gc
 import gzip
 import hashlib
 import html
@@ -18,10 +19,11 @@ import os
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from creative_map import boundaries, cache, listing, load, mapfile, schema, select
+from creative_map import Selection, boundaries, cache, listing, load, mapfile, schema, select
 from creative_map.query import Filter
 from creative_map.text import escape_markdown
 
@@ -502,6 +504,54 @@ def test_the_view_is_kept_while_visiting_another_page(data: Path, tmp_path: Path
     assert at.multiselect(key="cat").value == ["museum", "heritage"]  # ... the map page puts them back
     assert at.text_input(key="q").value == "van"
     assert_agree(at, data, Filter(categories=("museum", "heritage"), search="van"))
+
+
+def page_globals(page: str) -> list[dict]:
+    """The global namespaces of a page's runs still alive (a run's own namespace, kept by whatever holds a function
+    defined in the page)."""
+    gc.collect()
+    path = str(PAGES / f"{page}.py")
+    return [o for o in gc.get_objects() if isinstance(o, dict) and o.get("__file__") == path]
+
+
+@pytest.mark.parametrize("page", ["map", "numbers"])
+def test_a_session_keeps_no_copy_of_the_spaces_between_runs(
+    data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, page: str
+) -> None:
+    monkeypatch.setenv("CREATIVE_MAP_DB", str(tmp_path / "store.sqlite3"))
+    at = run({"q": "van"})
+    at.selectbox(key="pick").set_value("van-mieu-quoc-tu-giam").run()  # a selected space: its full record too
+    at.button(key="export_prepare").click().run()
+    if page != "map":
+        at.switch_page(f"app_pages/{page}.py").run()
+    kept = page_globals(page)
+    # Streamlit keeps the widgets' callbacks and label functions, and with them the page's globals, for as long
+    # as the session lives (and two minutes after it closes): what the run built must not stay there.
+    assert kept, "nothing keeps the page's globals any more: this test no longer tests anything"
+    heavy = (pd.DataFrame, pd.Series, Selection, set, frozenset, list, dict)
+    for namespace in kept:
+        held = {k for k, v in namespace.items() if isinstance(v, heavy) and not k.startswith("__")}
+        assert held <= {"BOUNDARY_FILES", "PAGE_NAMES", "DECIMALS", "MEASURES", "_KNOWN"}, held  # constants
+    assert at.session_state["lang"] == "vi" and not at.exception
+
+
+def test_new_sessions_share_the_unfiltered_view_and_the_list_page(data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import creative_map
+    from app_pages import _shared
+
+    selects, orders = [], []
+    real_select, real_by_name = creative_map.select, _shared.by_name
+    monkeypatch.setattr(creative_map, "select", lambda ds, flt=None: selects.append(flt) or real_select(ds, flt))
+    monkeypatch.setattr(
+        _shared, "by_name", lambda sel, lang, **kw: orders.append(lang) or real_by_name(sel, lang, **kw)
+    )
+    first, second = run(), run()  # two new visitors, nothing chosen: the work is done once (or was, earlier)
+    assert selects.count(Filter()) <= 1 and orders.count("vi") <= 1, (selects, orders)
+    assert map_ids(first) == map_ids(second) == expected(data, Filter())
+    assert list_ids(first) == list_ids(second)
+    second.multiselect(key="cat").set_value(["museum"]).run()  # a filter: this session's own selection
+    assert selects[-1] == Filter(categories=("museum",))
+    assert_agree(second, data, Filter(categories=("museum",)))
 
 
 def test_the_pages_are_scripts_that_nothing_imports() -> None:

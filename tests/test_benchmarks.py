@@ -82,10 +82,13 @@ def test_bench_app(browser: Any, tmp_path: Path) -> None:
 
 @pytest.mark.e2e
 def test_bench_sessions(browser: Any, tmp_path: Path) -> None:
-    """The many-sessions benchmark with three sessions on the shipped data: every one gets its map."""
-    (row,) = bench_sessions.run([0], sessions=3, wave=3, settle=1, out=tmp_path, browser=browser)
+    """The many-sessions benchmark with three sessions on the floor page and the shipped data: every one gets its
+    page, every map its spaces."""
+    floor, row = bench_sessions.run([0], sessions=3, wave=3, settle=1, out=tmp_path, browser=browser)
+    assert floor["data"] == "floor" and floor["maps_drawn"] == 3 and floor["cpu_s_per_session"] > 0
     assert row["maps_drawn"] == 3 and row["spaces"] > 100
     assert row["cpu_s_per_session"] > 0 and row["mb_before"] > 0 and row["mb_after"] > 0
+    assert row["cpu_vs_floor"] == round(row["cpu_s_per_session"] / floor["cpu_s_per_session"], 2)
 
 
 def test_bench_export(tmp_path: Path) -> None:
