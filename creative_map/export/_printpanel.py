@@ -62,6 +62,7 @@ __all__ = [
     "base_layers",
     "draw_dots",
     "draw_panel",
+    "print_text",
     "within",
 ]
 
@@ -106,7 +107,7 @@ WARD_LABEL_MAX: Final = 40
 """A map names its 2025 wards when at most this many are in view, else its districts."""
 
 
-def _t(key: str, lang: Lang, **values: str) -> str:
+def print_text(key: str, lang: Lang, **values: str) -> str:
     """Return the print map's text `key` (``print_<key>`` in the catalogue) in `lang`."""
     return t(f"print_{key}", lang, **values)
 
@@ -627,7 +628,7 @@ def _draw_north_arrow(
 ) -> None:
     """Draw an arrow to true north (grid north turned by the convergence) where it covers nothing."""
     pt = 9 * scale
-    letter = _t("north", lang)
+    letter = print_text("north", lang)
     text_w, text_h = measure.size(letter, pt, weight="bold")
     length = measure.px(18 * scale)
     width = max(text_w, measure.px(8 * scale))

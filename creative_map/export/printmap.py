@@ -76,6 +76,7 @@ from creative_map.export._printpanel import (
     base_layers,
     draw_dots,
     draw_panel,
+    print_text,
     within,
 )
 from creative_map.i18n import describe_filter, t
@@ -114,11 +115,6 @@ CORE_RADIUS_M: Final = 5000.0
 """The inset holds the spaces within this distance of their median point (when they crowd there)."""
 CITY_HEIGHT: Final = 0.45
 """With an inset, the main (city-wide) map's share of the height."""
-
-
-def _t(key: str, lang: Lang, **values: str) -> str:
-    """Return the print map's text `key` (``print_<key>`` in the catalogue) in `lang`."""
-    return t(f"print_{key}", lang, **values)
 
 
 # --- the maps' extents ---------------------------------------------------------------------------------------
@@ -222,19 +218,19 @@ def _legend(fig: Figure, spaces: gpd.GeoDataFrame, *, lang: Lang, scale: float, 
         if c.id in counts.index
     ]
     handles += [
-        dot("white", "#555555", _t("closed", lang), width=1.1),
-        dot("#555555", "white", _t("imprecise", lang), alpha=0.6),
-        Line2D([], [], color="#555555", linewidth=1.5 * scale, linestyle="--", label=_t("planned", lang)),
+        dot("white", "#555555", print_text("closed", lang), width=1.1),
+        dot("#555555", "white", print_text("imprecise", lang), alpha=0.6),
+        Line2D([], [], color="#555555", linewidth=1.5 * scale, linestyle="--", label=print_text("planned", lang)),
     ]
     if groups:
         handles.append(
-            dot("#bbbbbb", GROUP_EDGE, textwrap.fill(_t("group", lang), 36, subsequent_indent="  "), 1.0, 0.8)
+            dot("#bbbbbb", GROUP_EDGE, textwrap.fill(print_text("group", lang), 36, subsequent_indent="  "), 1.0, 0.8)
         )
     handles += [
-        Patch(facecolor=CITY_FILL, edgecolor="#cccccc", label=_t("ward", lang)),
-        Line2D([], [], color=DISTRICT_EDGE, linewidth=0.9 * scale, label=_t("district", lang)),
-        Line2D([], [], color=CITY_EDGE, linewidth=1.0 * scale, label=_t("city", lang)),
-        Patch(facecolor=OUTSIDE, edgecolor="#bbbbbb", label=_t("outside", lang)),
+        Patch(facecolor=CITY_FILL, edgecolor="#cccccc", label=print_text("ward", lang)),
+        Line2D([], [], color=DISTRICT_EDGE, linewidth=0.9 * scale, label=print_text("district", lang)),
+        Line2D([], [], color=CITY_EDGE, linewidth=1.0 * scale, label=print_text("city", lang)),
+        Patch(facecolor=OUTSIDE, edgecolor="#bbbbbb", label=print_text("outside", lang)),
     ]
     legend = fig.legend(
         handles=handles,
@@ -285,7 +281,7 @@ class _IndexPlan:
 
 def _heading(lang: Lang) -> Callable[[str, int], str]:
     def heading(district: str, count: int) -> str:
-        name = admin.short_name(district) if district else _t("no_district", lang)
+        name = admin.short_name(district) if district else print_text("no_district", lang)
         return f"{name} ({count})"
 
     return heading
@@ -346,10 +342,12 @@ def _draw_index(
 ) -> None:
     """Write the index from (`left`, `top`) mm: its heading, then its columns (bullet, number, name lines)."""
     scale = page.scale
-    title_mm = measure.size(_t("index", lang), (LEGEND_PT + 1.5) * scale, weight="bold")[0] * MM_PER_INCH / fig.dpi
+    title_mm = (
+        measure.size(print_text("index", lang), (LEGEND_PT + 1.5) * scale, weight="bold")[0] * MM_PER_INCH / fig.dpi
+    )
     fig.text(
         *page.at(left, top),
-        _t("index", lang),
+        print_text("index", lang),
         fontsize=(LEGEND_PT + 1.5) * scale,
         fontweight="bold",
         va="top",
@@ -357,7 +355,7 @@ def _draw_index(
     )
     fig.text(
         *page.at(left + title_mm + 2 * scale, top - 0.3 * scale),
-        _t("index_order", lang),
+        print_text("index_order", lang),
         fontsize=LEGEND_PT * 0.9 * scale,
         style="italic",
         color="#444444",
@@ -433,7 +431,7 @@ def _title(
     while pt > 10 * scale and measure.size(title, pt, weight="bold")[0] * MM_PER_INCH / measure.dpi > width_mm:
         pt -= 0.5 * scale
     fig.text(*page.at(m, page.height - m), title, fontsize=pt, fontweight="bold", va="top", gid="title")
-    counted = f"{count} {_t('spaces', lang)}"
+    counted = f"{count} {print_text('spaces', lang)}"
     line = f"{counted} — {subtitle}" if subtitle else counted
     width_px = width_mm / MM_PER_INCH * measure.dpi
     lines = wrap(line, width_px, measure.approx_width(SUBTITLE_PT * scale))
@@ -454,20 +452,20 @@ def _footer(fig: Figure, page: Sheet, *, date: dt.date, boundaries: Mapping[Leve
     """Write the date, source, licence, CRS and what the unit boundaries are, at the foot of the page."""
     scale, m = page.scale, MARGIN_MM * page.scale
     first = [
-        f"{_t('date', lang)}: {date.isoformat()}",
-        f"{_t('source', lang)}: {source_citation()}",
-        f"{_t('licence', lang)}: {LICENCE}",
+        f"{print_text('date', lang)}: {date.isoformat()}",
+        f"{print_text('source', lang)}: {source_citation()}",
+        f"{print_text('licence', lang)}: {LICENCE}",
     ]
     # What the page says of its unit boundaries: the shipped districts are approximate, the shipped 2025 wards
     # carry their MIT notice, a planner's own layers are named as supplied.
     notes = [
-        _t(f"note_{level}", lang)
+        print_text(f"note_{level}", lang)
         if is_shipped(units)
-        else _t("note_supplied", lang, level=t(f"boundaries_{level}", lang))
+        else print_text("note_supplied", lang, level=t(f"boundaries_{level}", lang))
         for level, units in boundaries.items()
     ]
     step = FOOTER_PT * scale * 1.45 / PT_PER_INCH * MM_PER_INCH
-    for k, line in enumerate((" · ".join(first), _t("crs", lang), " · ".join(notes))):
+    for k, line in enumerate((" · ".join(first), print_text("crs", lang), " · ".join(notes))):
         fig.text(*page.at(m, m + (2 - k) * step), line, fontsize=FOOTER_PT * scale, color="#333333", va="bottom")
 
 
@@ -593,7 +591,7 @@ def _compose(
     legend_at = (side_x, side_top)
 
     def title(rect: Rect, key: str) -> None:
-        text = _t(key, lang)
+        text = print_text(key, lang)
         pt = (LEGEND_PT + 1.5) * scale
         while (
             pt > LEGEND_PT * 0.9 * scale and measure.size(text, pt, weight="bold")[0] * MM_PER_INCH / fig.dpi > rect[2]
@@ -614,7 +612,7 @@ def _compose(
     if core1 is None:
         main: Rect = (body[0], body[1], map_w, body[3])
         view = _fit(view_all, main[2] / main[3])
-        message = _t("none", lang) if spaces.empty else None
+        message = print_text("none", lang) if spaces.empty else None
         every = np.ones(len(xy), dtype=bool)
         draw_panel(fig, page, main, view, drawn, base, measure, gid="map", show=every, north=lang, message=message)
     else:
@@ -646,7 +644,9 @@ def _compose(
     elif entries:
         note_y = legend_at[1] - side.legend_mm[1] - gap
         room = (page.width - m - legend_at[0]) / MM_PER_INCH * fig.dpi
-        lines = wrap(_t("too_many", lang, count=str(len(entries))), room, measure.approx_width(LEGEND_PT * scale))
+        lines = wrap(
+            print_text("too_many", lang, count=str(len(entries))), room, measure.approx_width(LEGEND_PT * scale)
+        )
         fig.text(
             *page.at(legend_at[0], note_y),
             "\n".join(lines),
