@@ -405,20 +405,29 @@ def _configure(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([str(DEPLOY / "configure"), *args], capture_output=True, text=True, timeout=60, check=False)
 
 
-def test_the_rendered_configuration_is_valid_nginx(tmp_path):
+@pytest.mark.parametrize("with_app_files", [False, True], ids=["app-sends-its-files", "nginx-sends-app-files"])
+def test_the_rendered_configuration_is_valid_nginx(tmp_path, with_app_files):
     nginx = _nginx()
     prefix = tmp_path / "nginx"
     site = tmp_path / "site"
     site.mkdir()
+    app_files = tmp_path / "app-files"
+    extra: list[str] = []
+    if with_app_files:
+        (app_files / "app").mkdir(parents=True)
+        (app_files / ".creative-map-app-files").write_text("")  # what creative_map.appfiles leaves (tested there)
+        extra = ["--app-files", str(app_files)]
     done = _configure(
         "--site", str(site), "--listen", "127.0.0.1:8080", "--app", "127.0.0.1:8501", "--app", "127.0.0.1:8502",
-        "--prefix", str(prefix),
+        *extra, "--prefix", str(prefix),
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == f"nginx -c {prefix}/nginx.conf -p {prefix}"
     conf = (prefix / "creative-map.conf").read_text()
     assert "server 127.0.0.1:8501" in conf and "server 127.0.0.1:8502" in conf
-    assert f"root {site};" in conf and "@" not in conf.replace("@...@", "")
+    assert f"root {site};" in conf and "@" not in conf.replace("@...@", "").replace("@creative_map_app", "")
+    assert conf.count(f"root {app_files};") == (3 if with_app_files else 0)
+    assert ("location /app/static/" in conf) is with_app_files
     main_conf = (prefix / "nginx.conf").read_text()
     assert "daemon off;" in main_conf and f"pid {prefix}/nginx.pid;" in main_conf
     test = subprocess.run(
@@ -445,8 +454,20 @@ def test_the_service_snippet_is_printed(tmp_path):
         ["--site", "/srv/site", "--listen", "80", "--app", "127.0.0.1:8501; }"],
         ["--site", "/srv/site", "--listen", "80"],
         ["--site", "/srv/site", "--listen", "80", "--app", "127.0.0.1:8501", "--server-name", "a;b"],
+        ["--site", "/srv/site", "--listen", "80", "--app", "127.0.0.1:8501", "--app-files", "/srv/f; include /x"],
+        ["--site", "/srv/site", "--listen", "80", "--app", "127.0.0.1:8501", "--app-files", "/tmp"],
     ],
-    ids=["site-injection", "site-relative", "site-dots", "listen", "app", "no-app", "server-name"],
+    ids=[
+        "site-injection",
+        "site-relative",
+        "site-dots",
+        "listen",
+        "app",
+        "no-app",
+        "server-name",
+        "app-files-injection",
+        "app-files-not-written-by-appfiles",
+    ],
 )
 def test_configure_refuses_values_that_would_break_the_configuration(args):
     done = _configure(*args)

@@ -9,7 +9,9 @@ test failed) and every port is checked closed.
 from __future__ import annotations
 
 import contextlib
+import gzip
 import http.client
+import importlib.util
 import os
 import re
 import secrets
@@ -180,6 +182,45 @@ def test_the_app_through_nginx_draws_its_map(deployment, open_page):
     assert served and all('" 200 ' in line for line in served)
     rows = [line for line in deployment.access_log() if "/app/app/static/cm/spaces." in line]  # the data file
     assert rows and all('" 200 ' in line or '" 304 ' in line for line in rows)
+    # The unchanging files came from nginx (no app process asked: upstream=-), the data file from an app process.
+    log = deployment.access_log()
+    by_nginx = {
+        "Streamlit's scripts": "GET /app/static/js/",
+        "the map component": "GET /app/component/streamlit_folium.st_folium/static/js/main.",
+        "Leaflet": "GET /app/app/static/vendor/leaflet/leaflet.js",
+        "the map's script": "GET /app/app/static/vendor/creative_map/creative_map.js",
+    }
+    for what, request in by_nginx.items():
+        lines = [line for line in log if request in line]
+        assert lines and all(line.endswith("upstream=-") for line in lines), (what, lines[:3])
+    assert all(re.search(r"upstream=127\.0\.0\.1:\d+$", line) for line in rows)
+
+
+def _installed(package: str) -> Path:
+    spec = importlib.util.find_spec(package)
+    assert spec is not None and spec.origin is not None
+    return Path(spec.origin).parent
+
+
+def test_the_app_s_unchanging_files_come_from_nginx_compressed_and_as_installed(deployment):
+    streamlit_js = sorted((_installed("streamlit") / "static" / "static" / "js").glob("index.*.js"))[0]
+    component_js = next((_installed("streamlit_folium") / "frontend" / "build" / "static" / "js").glob("main.*.js"))
+    cases = [
+        (f"/app/static/js/{streamlit_js.name}", streamlit_js, "public, max-age=31536000, immutable"),
+        (f"/app/component/streamlit_folium.st_folium/static/js/{component_js.name}", component_js, "no-cache"),
+    ]
+    for path, installed, cache in cases:
+        status, headers, gz = _get(deployment.port, path, {"Accept-Encoding": "gzip"})
+        assert status == 200 and headers["content-encoding"] == "gzip" and headers["cache-control"] == cache, path
+        assert gzip.decompress(gz) == installed.read_bytes()  # the .gz written at start, as nginx sent it
+        status, headers, plain = _get(deployment.port, path)
+        assert status == 200 and "content-encoding" not in headers and plain == installed.read_bytes()
+    status, _, body = _get(deployment.port, "/app/component/streamlit_folium.st_folium/index.html?streamlitUrl=x")
+    assert status == 200 and body == (_installed("streamlit_folium") / "frontend" / "build" / "index.html").read_bytes()
+    # A file that is not among them goes to an app process, which answers for itself.
+    _get(deployment.port, "/app/static/js/not-a-file.js?probe=fallback")
+    (line,) = [line for line in deployment.access_log() if "probe=fallback" in line]
+    assert re.search(r"upstream=127\.0\.0\.1:\d+$", line)
 
 
 def test_the_websocket_is_upgraded_through_nginx(deployment):
