@@ -219,8 +219,12 @@ def test_the_app_s_unchanging_files_come_from_nginx_compressed_and_as_installed(
     assert status == 200 and body == (_installed("streamlit_folium") / "frontend" / "build" / "index.html").read_bytes()
     # A file that is not among them goes to an app process, which answers for itself.
     _get(deployment.port, "/app/static/js/not-a-file.js?probe=fallback")
-    (line,) = [line for line in deployment.access_log() if "probe=fallback" in line]
-    assert re.search(r"upstream=127\.0\.0\.1:\d+$", line)
+    deadline = time.monotonic() + 10
+    lines: list[str] = []
+    while not lines and time.monotonic() < deadline:  # nginx writes the line just after the answer's last byte
+        lines = [line for line in deployment.access_log() if "probe=fallback" in line]
+        time.sleep(0.05)
+    assert len(lines) == 1 and re.search(r"upstream=127\.0\.0\.1:\d+$", lines[0]), lines
 
 
 def test_the_websocket_is_upgraded_through_nginx(deployment):
