@@ -124,6 +124,15 @@ def _free_port() -> int:
 @contextmanager
 def serving(site: Path) -> Iterator[str]:
     """Run Debian's nginx with deploy/'s configuration on a free loopback port; yield its base URL; stop it."""
+    with serving_nginx(site) as (url, _):
+        yield url
+
+
+@contextmanager
+def serving_nginx(site: Path, *, app: str = "127.0.0.1:9", app_files: Path | None = None) -> Iterator[tuple[str, int]]:
+    """Run Debian's nginx with deploy/'s configuration on a free loopback port, in front of the app process at
+    `app` (sending the files in `app_files` itself when given: deploy/configure --app-files); yield its base URL
+    and its master's process id (the process group of its workers too); stop it."""
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
     if not Path(nginx).exists():
         raise RuntimeError("nginx is not installed: run scripts/setup --dev")
@@ -134,7 +143,8 @@ def serving(site: Path) -> Iterator[str]:
     try:
         subprocess.run(
             [str(ROOT / "deploy" / "configure"), "--site", str(site), "--listen", f"127.0.0.1:{port}",
-             "--app", "127.0.0.1:9", "--prefix", str(prefix), "--no-access-log"],
+             "--app", app, *(["--app-files", str(app_files)] if app_files else []),
+             "--prefix", str(prefix), "--no-access-log"],
             check=True, capture_output=True, timeout=60,
         )  # fmt: skip
         stderr = prefix / "logs" / "stderr.log"
@@ -151,7 +161,7 @@ def serving(site: Path) -> Iterator[str]:
             if proc.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"nginx did not start: {stderr.read_text(errors='replace')[-2000:]}")
             time.sleep(0.05)
-        yield f"http://127.0.0.1:{port}"
+        yield f"http://127.0.0.1:{port}", proc.pid
     finally:
         if proc is not None and proc.poll() is None:
             os.killpg(proc.pid, signal.SIGTERM)

@@ -81,14 +81,22 @@ def test_bench_app(browser: Any, tmp_path: Path) -> None:
 
 
 @pytest.mark.e2e
-def test_bench_sessions(browser: Any, tmp_path: Path) -> None:
+@pytest.mark.parametrize("behind_nginx", [False, True], ids=["direct", "behind-nginx"])
+def test_bench_sessions(browser: Any, tmp_path: Path, behind_nginx: bool) -> None:
     """The many-sessions benchmark with three sessions on the floor page and the shipped data: every one gets its
-    page, every map its spaces."""
-    floor, row = bench_sessions.run([0], sessions=3, wave=3, settle=1, out=tmp_path, browser=browser)
+    page, every map its spaces; also with every server behind nginx as deploy/ runs it."""
+    floor, row = bench_sessions.run(
+        [0], sessions=3, wave=3, settle=1, out=tmp_path, browser=browser, behind_nginx=behind_nginx
+    )
     assert floor["data"] == "floor" and floor["maps_drawn"] == 3 and floor["cpu_s_per_session"] > 0
     assert row["maps_drawn"] == 3 and row["spaces"] > 100
     assert row["cpu_s_per_session"] > 0 and row["mb_before"] > 0 and row["mb_after"] > 0
     assert row["cpu_vs_floor"] == round(row["cpu_s_per_session"] / floor["cpu_s_per_session"], 2)
+    assert floor["behind_nginx"] is row["behind_nginx"] is behind_nginx
+    if behind_nginx:  # nginx's own CPU, counted apart (what it costs to send the files it took over)
+        assert isinstance(row["nginx_cpu_s_per_session"], float) and row["nginx_cpu_s_per_session"] >= 0
+    else:
+        assert row["nginx_cpu_s_per_session"] is None
 
 
 def test_bench_export(tmp_path: Path) -> None:

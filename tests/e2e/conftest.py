@@ -110,10 +110,15 @@ def _healthy(url: str) -> bool:
 
 
 def start_app(
-    data: Path, log: Path, *, script: Path = ROOT / "app.py", env: dict[str, str] | None = None
+    data: Path,
+    log: Path,
+    *,
+    script: Path = ROOT / "app.py",
+    env: dict[str, str] | None = None,
+    base_path: str = "",
 ) -> tuple[subprocess.Popen[bytes], str]:
-    """Start ``streamlit run app.py`` on a free port with `data` (and the settings `env`); return the process and
-    its URL when healthy."""
+    """Start ``streamlit run app.py`` on a free port with `data` (and the settings `env`, under the URL path
+    `base_path` if given: ``--server.baseUrlPath``); return the process and its URL when healthy."""
     port = _free_port()
     env = {**os.environ, "CREATIVE_MAP_DATA": str(data), **(env or {})}
     cmd = [
@@ -127,10 +132,11 @@ def start_app(
         "--server.address=127.0.0.1",
         "--browser.gatherUsageStats=false",
         "--server.fileWatcherType=none",
+        *([f"--server.baseUrlPath={base_path}"] if base_path else []),
     ]
     with log.open("wb") as out:  # the child keeps its own copy of the file descriptor
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
+    url = f"http://127.0.0.1:{port}" + (f"/{base_path}" if base_path else "")
     deadline = time.monotonic() + START_TIMEOUT_S
     while time.monotonic() < deadline:
         if proc.poll() is not None:
