@@ -61,10 +61,18 @@ TIMEOUT_MS = 300_000
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
+def _stat(path: Path) -> list[str]:
+    """The fields of a ``/proc/<pid>/stat`` after the command's name (field 3 of stat is the first)."""
+    return path.read_text().rsplit(")", 1)[1].split()
+
+
+def _cpu(fields: list[str]) -> float:
+    return (int(fields[11]) + int(fields[12])) / TICKS  # utime, stime (fields 14 and 15 of stat)
+
+
 def cpu_seconds(pid: int) -> float:
     """User + system CPU seconds of the process `pid` so far (all its threads)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICKS  # utime, stime (fields 14 and 15 of stat)
+    return _cpu(_stat(Path(f"/proc/{pid}/stat")))
 
 
 def rss_mb(pid: int) -> float:
@@ -102,11 +110,11 @@ def group_cpu_seconds(pgid: int) -> float:
     total = 0.0
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
+            fields = _stat(stat)
         except OSError:  # a process that ended meanwhile
             continue
         if int(fields[2]) == pgid:  # pgrp (field 5 of stat)
-            total += (int(fields[11]) + int(fields[12])) / TICKS
+            total += _cpu(fields)
     return total
 
 
